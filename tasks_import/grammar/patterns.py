@@ -23,6 +23,9 @@ import re
 
 from tasks_import.result import Role
 
+# The tables below are laid out by hand, one row per line where it fits.
+# fmt: off
+
 # ---------------------------------------------------------------------------------------------
 # Punctuation classes (full- and half-width; the seeds mix them even inside one tag).
 # ---------------------------------------------------------------------------------------------
@@ -152,14 +155,21 @@ TOGETHER_WITH = ("会同", "联合")
 # Tags whose only verb is 起草 are drafting assignments (聊政办字〔2018〕9号).
 DRAFTING_SUFFIXES = ("起草", "牵头起草", "负责起草")
 
+# Preambles inside a responsibility block that name no unit; dropped before reading clauses.
+# (regex, note, seed quote)
+PREAMBLES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"^(?:按照|根据|坚持)[^：:]{0,30}?原则[，,]"), "a principle, not a unit",
+     "004 L1348 责任分工：按照谁牵头实施，谁负责公开的原则，市财政局、…"),
+)
+
 # ---------------------------------------------------------------------------------------------
 # DOCUMENT_RULES: sentences that change how later tags read. (regex, effect, note, seed quote)
 # ---------------------------------------------------------------------------------------------
 FIRST_LISTED_RULE_RE = re.compile(
-    r"[。，,；;]?列(?:第一|首)位(?:者|的)?为牵头(?:部门|单位)(?:或单位|或部门)?[^）)]*?(?:下同|以下同)"
+    r"[。，,；;]?列(?:第一|首)位(?:者|的)?为牵头(?:部门|单位)(?:或单位|或部门)?[^。）)]{0,60}?(?:下同|以下同)"
 )
 INHERITED_RULE_RE = re.compile(
-    r"[。，,；;]?以下(?:任务|任务措施|措施|各项任务)均需(?P<units>[^）)]+?)(?:负责)?落实[，,]?不再(?:一一)?列出"
+    r"[。，,；;]?以下(?:任务|任务措施|措施|各项任务)均需(?P<units>[^。]{1,200}?)(?:负责)?落实[，,]?不再(?:一一)?列出"
 )
 DOCUMENT_RULES: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
     (FIRST_LISTED_RULE_RE, "first_listed_is_lead", "first unit of later X、Y负责 tags leads",
@@ -225,12 +235,12 @@ NOT_A_DEADLINE: tuple[tuple[re.Pattern[str], str, str], ...] = (
 
 # Recurring duties: masked first so that 每年7月底前 never becomes a one-off date.
 RECURRING_RE = re.compile(
-    r"每(?:年|季度?|个季度|月|周|半年|学期|旬|年度)[^，,；;。]{0,12}?(?:\d{1,2}月)?(?:\d{1,2}日|底|末|初|上旬|中旬|下旬)?(?:前|以前)?"
+    r"每(?:年度|年|个季度|季度|季|月|周|半年|学期|旬)(?:\d{1,2}月)?(?:\d{1,2}日|底|末|初|上旬|中旬|下旬)?(?:前|以前)?"
     r"|按(?:月|季度?|年度?|周)(?=[\u4e00-\u9fff])|定期|逐月|逐季"
 )
 RELATIVE_RE = re.compile(
     r"今明两年|(?:利用|力争用|用|力争)[一二三四五六七八九十两\d]+年(?:时间|左右)?"
-    r"|[一二三四五六七八九十两\d]+(?:个)?(?:工作日|小时|天|日|周|个月|年)(?:之内|内)"
+    r"|(?<!\d)(?:[一二三四五六七八九十两]+|\d{1,3})个?(?:工作日|小时|天|日|周|月|年)(?:之内|内)"
     r"|提前[一二三四五六七八九十两\d]+年"
 )
 ONGOING_RE = re.compile(r"长期坚持|长期公示|长期开展|持续推进|持续开展|持续加以推进|常态化推进|常抓不懈")
@@ -269,7 +279,9 @@ DATE_PATTERNS: tuple[tuple[str, str, str, str, str], ...] = (
 
 # Horizons: bare years (到2025年, 2020年基本消除…, 2019年、2020年…分别建成). No date.
 HORIZON_RE = re.compile(
-    r"(?:(?:力争|争取|确保)?到|至|力争|争取|确保)?(?P<y>\d{4})年(?:、\d{4}年)*"
+    r"(?:(?:力争|争取|确保)?(?:到|至)|力争|争取|确保)(?P<y>\d{4})年(?!\d{1,2}月)"
+    r"|(?P<y_list>\d{4})年(?=、\d{4}年)"
+    r"|(?P<y_bare>\d{4})年(?!\d{1,2}月)(?=[，,、\d]|完成|建成|实现|基本|全面|全部|全线|达到|前|内|要|将|力争)"
 )
 THIS_YEAR_RE = re.compile(r"今年|本年度|全年")
 
@@ -291,3 +303,4 @@ NOT_TARGET_RE = re.compile(
     r"给予[^，。；]{0,20}(?:补助|奖励|补贴|奖补|支持|资助)|奖励\d|补助\d|补贴\d|资助\d|"
     r"(?:最高|最多)?不超过\d+万元|标准按|\d+万元(?:的)?(?:补助|奖励|补贴|奖补|资助)"
 )
+# fmt: on

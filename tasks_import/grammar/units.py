@@ -7,6 +7,8 @@ few OCR slips (``OCR_FIXES``) are repaired, and parentheses inside a name are ma
 
 from __future__ import annotations
 
+import re
+
 from tasks_import.grammar.patterns import (
     AND_FOLLOWERS_RE,
     AND_WORDS,
@@ -20,25 +22,24 @@ from tasks_import.grammar.patterns import (
     UNIT_SUFFIXES,
 )
 
-_WHITESPACE = frozenset(" \t\r\n\u3000\xa0")
 _TRAILING_JUNK = "。.：:；;，,、 "
+
+
+_KEPT_RUN_RE = re.compile(r"[^\s*\u3000\xa0]+")
+_DROPPED_RE = re.compile(r"[\s*\u3000\xa0]+")
 
 
 def compact(text: str) -> tuple[str, list[int]]:
     """Drop whitespace and markdown ``*``; return the text and each kept char's original index."""
-    chars: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _WHITESPACE or ch == "*":
-            continue
-        chars.append(ch)
-        index.append(i)
-    return "".join(chars), index
+    for run in _KEPT_RUN_RE.finditer(text):
+        index.extend(range(run.start(), run.end()))
+    return _DROPPED_RE.sub("", text), index
 
 
 def clean(text: str) -> str:
     """``compact`` without the index map."""
-    return "".join(ch for ch in text if ch not in _WHITESPACE and ch != "*")
+    return _DROPPED_RE.sub("", text)
 
 
 def looks_like_unit(name: str) -> bool:
@@ -60,6 +61,8 @@ def _fix_name(name: str) -> str:
 
 def _split_on_and(piece: str) -> list[str]:
     """Split one top-level piece on 和/及/and where the next word starts a new unit."""
+    if not any(word in piece for word in AND_WORDS):
+        return [piece]
     parts: list[str] = []
     depth = 0
     start = 0

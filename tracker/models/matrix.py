@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracker.schedule import Light, ScheduleStatus
+
 
 class GazetteIssue(models.Model):
     """One issue of a city government gazette (公报), e.g. 2018年第2期（总第179期）."""
@@ -135,6 +137,18 @@ class Task(models.Model):
     suggested_deadline_on = models.DateField(_("建议时限"), null=True, blank=True)
     source_line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
     source_line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)
+    # Computed by tracker.services.schedule.refresh_task_schedules (after every report
+    # change and nightly, because time alone turns tasks yellow or red); stored so lists
+    # can filter and sort on them with an index. Never edited by hand.
+    schedule_status = models.CharField(
+        _("进度状态"), max_length=16, choices=ScheduleStatus, default=ScheduleStatus.ON_TRACK
+    )
+    light = models.CharField(_("亮灯"), max_length=8, choices=Light, default=Light.GREEN)
+    reported_progress = models.CharField(_("最新报告进展"), max_length=16, blank=True)
+    reported_percent = models.PositiveSmallIntegerField(
+        _("最新报告完成比例"), null=True, blank=True
+    )
+    schedule_refreshed_on = models.DateField(_("状态计算日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -157,6 +171,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["document", "order"], name="task_document_order_idx"),
             models.Index(fields=["deadline_on"], name="task_deadline_idx"),
+            models.Index(fields=["light"], name="task_light_idx"),
+            models.Index(fields=["schedule_status"], name="task_schedule_status_idx"),
         ]
 
     def __str__(self):

@@ -1,0 +1,3 @@
+"""Views of the browse area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Views of the exports area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Views of the imports area."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Views of the reminders area."""
+
+urlpatterns: list = []

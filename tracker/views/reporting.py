@@ -1,0 +1,3 @@
+"""Views of the reporting area."""
+
+urlpatterns: list = []
