@@ -11,7 +11,12 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch .venv/.installed
 
-install: .venv/.installed
+# Browser libraries (chart.js) from the npm registry, served through STATICFILES_DIRS.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules/.installed
+
+install: .venv/.installed node_modules/.installed
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
 
 # The main job on the embedded defaults: SQLite, filesystem broker, e-mail to var/mail.

@@ -3,18 +3,17 @@
 import os
 
 import pytest
-from django.conf import settings
 
-from tests import factories
-from tracker.models import Profile
+# Django is imported inside the fixtures so the pure parser's tests also run without it
+# (`pytest tests/tasks_import -p no:django`).
 
 
 def uses_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
 def uses_redis() -> bool:
-    return bool(settings.REDIS_URL)
+    return bool(os.environ.get("REDIS_URL"))
 
 
 requires_postgres = pytest.mark.skipif(
@@ -27,39 +26,58 @@ requires_redis = pytest.mark.skipif(
 
 @pytest.fixture
 def unit(db):
+    from tests import factories
+
     return factories.make_unit("聊城市发展和改革委员会", short_name="市发展改革委")
 
 
 @pytest.fixture
 def other_unit(db):
+    from tests import factories
+
     return factories.make_unit("聊城市财政局", short_name="市财政局")
 
 
 @pytest.fixture
 def supervisor(db):
+    from tests import factories
+    from tracker.models import Profile
+
     return factories.make_user("duchashi", role=Profile.Role.SUPERVISOR, is_staff=True)
 
 
 @pytest.fixture
 def owner(unit):
     """A clerk of `unit`."""
+    from tests import factories
+    from tracker.models import Profile
+
     return factories.make_user("owner", role=Profile.Role.CLERK, units=[unit])
 
 
 @pytest.fixture
 def colleague(unit):
     """Another clerk of the same unit."""
+    from tests import factories
+    from tracker.models import Profile
+
     return factories.make_user("colleague", role=Profile.Role.CLERK, units=[unit])
 
 
 @pytest.fixture
 def outsider(other_unit):
     """A clerk of a different unit."""
+    from tests import factories
+    from tracker.models import Profile
+
     return factories.make_user("outsider", role=Profile.Role.CLERK, units=[other_unit])
 
 
 @pytest.fixture
 def viewer(db):
+    from tests import factories
+    from tracker.models import Profile
+
     return factories.make_user("viewer", role=Profile.Role.VIEWER)
 
 
@@ -87,6 +105,8 @@ def start_celery_worker(env: dict | None = None, *, name: str = "test", extra_ar
     import subprocess
     import sys
     import time
+
+    from django.conf import settings
 
     from tracker.celery import app
 
@@ -131,3 +151,15 @@ def celery_worker_process(transactional_db):
         process.wait(timeout=20)
     except Exception:
         process.kill()
+
+
+@pytest.fixture
+def eager_celery():
+    """Run Celery tasks in-process (for tests about a page, not about the worker)."""
+    from tracker.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

@@ -49,7 +49,7 @@ def registry_data() -> dict:
         {
             "predecessor": key_of[s.predecessor_id],
             "successor": key_of[s.successor_id],
-            "on": s.effective_on.isoformat(),
+            "on": s.effective_on.isoformat() if s.effective_on else None,
             "kind": s.kind,
             "source": s.source,
         }

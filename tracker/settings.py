@@ -134,6 +134,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- Browse area (task list, matrix, portfolios, dashboard) ---
+# Chart.js comes from the npm registry (package.json, `npm ci` in `make install`) and is
+# served from node_modules as static/vendor/chart.js/…; never a copied file.
+STATICFILES_DIRS += [("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist")]
+# Rows per page on the task list and portfolios (keyset pagination).
+BROWSE_PAGE_SIZE = env_int("BROWSE_PAGE_SIZE", 50)
+# --- end browse area ---
 STORAGES = {
     # Uploaded evidence lives outside the web root and is served only through views
     # that check access; there is deliberately no MEDIA_URL route.
@@ -245,3 +253,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Exports (Excel reports, progress by spreadsheet) -------------------------------------
+# openpyxl writes every Chinese character as a numeric entity (&#32534;) when lxml is
+# installed, unless this is False. Set here, before anything can import openpyxl, in every
+# process (web, worker, tests); tracker.exports refuses to run if openpyxl saw otherwise.
+os.environ["OPENPYXL_LXML"] = "False"
+# Exports of at most this many tasks are built in the request; bigger ones run as a job.
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 2000)
+# How long a finished export can be downloaded.
+EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
+# Rows fetched from the database per round trip while streaming an export.
+EXPORT_CHUNK_SIZE = env_int("EXPORT_CHUNK_SIZE", 2000)
+# Uploaded progress workbooks: file size, uncompressed size inside the zip, rows.
+PROGRESS_UPLOAD_MAX_BYTES = env_int("PROGRESS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+PROGRESS_UPLOAD_MAX_UNZIPPED_BYTES = env_int("PROGRESS_UPLOAD_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024)
+PROGRESS_UPLOAD_MAX_ROWS = env_int("PROGRESS_UPLOAD_MAX_ROWS", 5000)
+CELERY_BEAT_SCHEDULE["exports-purge-expired"] = {
+    "task": "tracker.purge_expired_exports",
+    "schedule": 3600.0,
+}
+# --- end exports ----------------------------------------------------------------------------
+
+# --- Reminders and e-mail delivery (tracker/services/reminders.py, delivery.py) -----------
+# No mail leaves between these local times ("21:00-08:00"; empty = never quiet). Rows planned
+# at night wait in the database until the quiet hours end.
+DUBAN_QUIET_HOURS = env_str("DUBAN_QUIET_HOURS", "21:00-08:00")
+# A claimed row not marked sent after this long is put back to ready by the sweep. Must exceed
+# the hard task time limit (360 s, tracker/celery.py) so a live worker's claim is never stolen.
+DUBAN_EMAIL_CLAIM_TIMEOUT = env_int("DUBAN_EMAIL_CLAIM_TIMEOUT", 600)
+# Back-off after an SMTP error: base * 2**(attempts-1) seconds, capped; failed after the last.
+DUBAN_EMAIL_RETRY_BASE_SECONDS = env_int("DUBAN_EMAIL_RETRY_BASE_SECONDS", 60)
+DUBAN_EMAIL_RETRY_MAX_SECONDS = env_int("DUBAN_EMAIL_RETRY_MAX_SECONDS", 3600)
+DUBAN_EMAIL_MAX_ATTEMPTS = env_int("DUBAN_EMAIL_MAX_ATTEMPTS", 10)
+# Rows per delivery job (one SMTP connection each), and how soon a ready row is nudged again.
+DUBAN_EMAIL_BATCH_SIZE = env_int("DUBAN_EMAIL_BATCH_SIZE", 200)
+DUBAN_EMAIL_REDISPATCH_SECONDS = env_int("DUBAN_EMAIL_REDISPATCH_SECONDS", 300)
+DUBAN_EMAIL_SWEEP_SECONDS = env_int("DUBAN_EMAIL_SWEEP_SECONDS", 60)
+# Beat plans every hour (a day's reminders are planned once: the key holds the date, so a
+# missed hour is caught up by the next); the sweep re-dispatches ready and abandoned rows.
+# Neither uses an ETA, so none can outlive the broker's visibility timeout.
+CELERY_BEAT_SCHEDULE["reminders-plan"] = {"task": "tracker.plan_reminders", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
+    "task": "tracker.sweep_outgoing_email",
+    "schedule": float(DUBAN_EMAIL_SWEEP_SECONDS),
+}
+# --- end reminders ------------------------------------------------------------------------

@@ -16,3 +16,7 @@ def record_worker_heartbeat(name: str = "worker") -> str:
         name=name, defaults={"seen_at": timezone.now(), "hostname": socket.gethostname()}
     )
     return name
+
+
+# Area jobs: imported so autodiscovery (which loads tracker.tasks) registers them.
+from tracker.jobs import imports as _imports  # noqa: E402, F401

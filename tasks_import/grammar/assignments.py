@@ -7,7 +7,7 @@ Three shapes (all in the seeds, see ``patterns.LABELS`` and ``patterns.CLAUSE_RO
 * label blocks outside parentheses: ``牵头领导：P；牵头单位：X；责任单位：Y。``;
 * responsibility blocks: ``责任分工：X牵头，Y配合，Z负责落实。``.
 
-Decisions (documented in the package README of the report and tested):
+Decisions (each one tested in tests/tasks_import/grammar):
 
 * Jointly responsible (nothing marked lead): every unit gets ``Role.RESPONSIBLE`` and the
   first-listed one ``inferred=True`` — it is the default unit that consolidates the report.
@@ -36,11 +36,18 @@ from tasks_import.grammar.patterns import (
     INHERITED_RULE_RE,
     LABEL_RE,
     LABEL_SLOTS,
+    MAX_TAG_LENGTH,
     OPEN_PARENS,
     PREAMBLES,
     TOGETHER_WITH,
 )
-from tasks_import.grammar.units import clean, compact, looks_like_unit, split_units_ex
+from tasks_import.grammar.units import (
+    clean,
+    compact,
+    looks_like_unit,
+    mark_space_separators,
+    split_units_ex,
+)
 from tasks_import.result import Role, UnitRef
 
 
@@ -224,7 +231,7 @@ def _labelled_segments(text: str) -> list[tuple[str, str]]:
 
 def parse_assignment(body: str, *, rules: DocumentRules | None = None) -> Assignment:
     """Read one tag body (``牵头单位：X；责任单位：Y`` or ``X牵头，Y配合``) into an Assignment."""
-    assignment, _ok = _parse(body, rules)
+    assignment, _ok = _parse(mark_space_separators(body), rules)
     return assignment
 
 
@@ -321,13 +328,22 @@ def _paren_kind(body: str) -> str | None:
     return "paren_tag"
 
 
-def _block_end(text: str, start: int) -> int:
-    """End (exclusive, terminator included) of a label block starting at ``start``."""
+def _block_end(text: str, start: int, line_starts: frozenset[int] = frozenset()) -> int:
+    """End (exclusive, terminator included) of a label block starting at ``start``.
+
+    The block runs to the first top-level 。, to a ； not followed by another label, to an
+    unmatched closing bracket, or to a new line that follows a complete unit name and does not
+    start with a label (labels written one per line without ；).
+    """
     depth = 0
     i = start
-    n = len(text)
+    n = min(len(text), start + MAX_TAG_LENGTH)
     while i < n:
         ch = text[i]
+        if depth == 0 and i > start and i in line_starts and not LABEL_RE.match(text, i):
+            last = re.split(r"[、，,：:；;]", text[start:i])[-1]
+            if looks_like_unit(last):
+                return i
         if ch in OPEN_PARENS:
             depth += 1
         elif ch in CLOSE_PARENS:
@@ -345,6 +361,17 @@ def _block_end(text: str, start: int) -> int:
     return n
 
 
+def _line_starts(text: str, index: list[int]) -> frozenset[int]:
+    """Compacted positions whose character begins a new line of the original text."""
+    starts = set()
+    previous = -1
+    for k, original in enumerate(index):
+        if previous >= 0 and "\n" in text[previous + 1 : original]:
+            starts.add(k)
+        previous = original
+    return frozenset(starts)
+
+
 def find_assignment_tags(
     text: str, *, rules: DocumentRules | None = None, offset: int | None = None
 ) -> list[TagMatch]:
@@ -360,7 +387,7 @@ def find_assignment_tags(
     covered_until = -1
     paren_spans: list[tuple[int, int]] = []
     for open_at, close_at in _paren_pairs(compacted):
-        if open_at <= covered_until:
+        if open_at <= covered_until or close_at - open_at > MAX_TAG_LENGTH:
             continue
         body = compacted[open_at + 1 : close_at]
         kind = _paren_kind(body)
@@ -374,6 +401,7 @@ def find_assignment_tags(
         covered_until = close_at
 
     label_matches = list(LABEL_RE.finditer(compacted))
+    line_starts: frozenset[int] | None = None
     depth_at = _depth_at(compacted, [m.start() for m in label_matches])
     position = 0
     for match in label_matches:
@@ -385,14 +413,16 @@ def find_assignment_tags(
         label = match.group(1)
         if label not in BLOCK_OPENING_LABELS:
             continue
-        end = _block_end(compacted, start)
+        if line_starts is None:
+            line_starts = _line_starts(text, index) if "\n" in text else frozenset()
+        end = _block_end(compacted, start, line_starts)
         block = compacted[start:end]
         assignment, ok = _parse(block, rules)
+        position = max(end, start + 1)  # labels inside a failed block are not new blocks
         if not ok:
             continue
         kind = "responsibility_block" if LABEL_SLOTS[label] == "clauses" else "label_block"
         found.append((start, end, kind, assignment))
-        position = end
 
     found.sort(key=lambda item: item[0])
     matches = []

@@ -32,6 +32,9 @@ from tasks_import.result import Role
 OPEN_PARENS = "（("
 CLOSE_PARENS = "）)"
 COLON = "：:"
+# The longest tag in the seeds is about 300 characters; longer brackets are never read as tags,
+# which also keeps pathological input linear.
+MAX_TAG_LENGTH = 1000
 CLAUSE_SEPARATORS = "，,；;。"  # top-level separators between clauses of one tag
 LIST_SEPARATORS = "、，,；;"  # separators between units inside one clause
 
@@ -74,7 +77,7 @@ LABEL_SLOTS: dict[str, str] = {label: slot for label, slot, _note, _quote in LAB
 
 # A label is only a label when a colon follows it (after optional ``**`` / spaces).
 LABEL_RE = re.compile(
-    "(" + "|".join(sorted(LABEL_SLOTS, key=len, reverse=True)) + r")[ \t\u3000*]*[：:]"
+    "(?<![各的等和、])(" + "|".join(sorted(LABEL_SLOTS, key=len, reverse=True)) + r")[ \t\u3000*]*[：:]"
 )
 # Labels that may open a label block outside parentheses (deadline labels only continue one).
 BLOCK_OPENING_LABELS = frozenset(
@@ -198,6 +201,12 @@ AND_WORDS: tuple[str, ...] = ("以及", "和", "及", "与", "and", "AND")
 AND_FOLLOWERS_RE = re.compile(
     r"^(?:市|各|有关|相关|人民银行|人行|县|领导小组|聊城|省|驻聊|中国|国家|沿线|东昌府|临清|"
     r"阳谷|莘县|茌平|东阿|冠县|高唐|高新|经济技术|旅游度假)"
+)
+
+# Whitespace between two complete unit names separates them (附件2 "市发改委 市科技局", 001 L332);
+# whitespace anywhere else is a line-wrap artefact inside one name ("市政务服 务中心…").
+SPACE_SEPARATOR_RE = re.compile(
+    r"(?<=[局委办府会部室院校厅处站心团司位门行关队社联协])[ \t\u3000]+(?=市|各|有关|相关|人民银行|人行|县|聊城|省|驻聊|中国|国家|沿线)"
 )
 
 # Open lists: "…等部门" / "等有关部门" / "等市直部门单位" (stripped, flagged open_list).

@@ -22,6 +22,7 @@ _LABEL_RE = re.compile("^(?:" + "|".join(TARGET_LABELS) + ")[：:]")
 _SENTENCE_SPLIT_RE = re.compile(r"[。；;！!？?]")
 _CLAUSE_SPLIT_RE = re.compile(r"[，,]")
 _YEAR_RE = re.compile(r"\d{4}年")
+_NUMBERING_RE = re.compile(r"^(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 _TIME_ONLY_RE = re.compile(r"^(?:力争|争取|确保)?(?:到|至)?\d{4}年(?:年底|底|末)?(?:前)?$")
 
 
@@ -36,7 +37,7 @@ def _is_target(clause: str) -> bool:
 
 def extract_targets(text: str) -> list[str]:
     """The measurable targets of a task text, each as a short clause, in order."""
-    compacted = clean(text or "")
+    compacted = _NUMBERING_RE.sub("", clean(text or ""), count=1)
     label = _LABEL_RE.match(compacted)
     if label:
         body = compacted[label.end() :].strip()

@@ -19,6 +19,7 @@ from tasks_import.grammar.patterns import (
     OPEN_PARENS,
     PLACE_RE,
     SHARED_SUFFIXES,
+    SPACE_SEPARATOR_RE,
     UNIT_SUFFIXES,
 )
 
@@ -40,6 +41,11 @@ def compact(text: str) -> tuple[str, list[int]]:
 def clean(text: str) -> str:
     """``compact`` without the index map."""
     return _DROPPED_RE.sub("", text)
+
+
+def mark_space_separators(text: str) -> str:
+    """Turn whitespace between two complete unit names into 、 (same length: offsets hold)."""
+    return SPACE_SEPARATOR_RE.sub(lambda m: "、" + " " * (len(m.group()) - 1), text)
 
 
 def looks_like_unit(name: str) -> bool:
@@ -135,7 +141,7 @@ def _distribute_shared_suffixes(names: list[str]) -> list[str]:
 
 def split_units_ex(text: str) -> tuple[list[str], bool]:
     """Split a unit list; return the names and whether the list was open (…等部门)."""
-    text = clean(text).strip(_TRAILING_JUNK)
+    text = clean(mark_space_separators(text)).strip(_TRAILING_JUNK)
     names: list[str] = []
     open_list = False
     for piece in _top_level_pieces(text):

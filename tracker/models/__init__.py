@@ -2,6 +2,8 @@
 
 from .accounts import Profile, UnitMembership
 from .audit import AuditEntry
+from .exports import ExportJob, ProgressUpload
+from .imports import ImportBatch
 from .matrix import (
     Assignment,
     Document,
@@ -14,6 +16,7 @@ from .matrix import (
     UnitGroup,
     UnitSuccession,
 )
+from .notifications import OutgoingEmail, ReminderRule
 from .reporting import Attachment, ProgressReport, ReportingPeriod
 from .system import WorkerHeartbeat
 
@@ -22,10 +25,15 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Document",
+    "ExportJob",
     "GazetteIssue",
+    "ImportBatch",
     "Official",
+    "OutgoingEmail",
     "Profile",
     "ProgressReport",
+    "ProgressUpload",
+    "ReminderRule",
     "ReportingPeriod",
     "Task",
     "TaskOfficial",

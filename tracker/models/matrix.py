@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tracker.browse_sorts import DEADLINE_KEY, LIGHT_RANK
 from tracker.schedule import Light, ScheduleStatus
 
 
@@ -91,6 +92,8 @@ class Document(models.Model):
                 violation_error_message=_("该文号的文件已存在。"),
             )
         ]
+        # Browse area: the plan list pages newest year first by keyset (year, id).
+        indexes = [models.Index(fields=["year", "id"], name="document_browse_year_idx")]
 
     def __str__(self):
         return f"{self.doc_number} {self.title}" if self.doc_number else self.title
@@ -173,6 +176,14 @@ class Task(models.Model):
             models.Index(fields=["deadline_on"], name="task_deadline_idx"),
             models.Index(fields=["light"], name="task_light_idx"),
             models.Index(fields=["schedule_status"], name="task_schedule_status_idx"),
+            # Browse area: the task list's sort keys (tracker/browse_sorts.py), so keyset
+            # pagination walks an index from its cursor. Text search: a pg_trgm GIN index
+            # created on PostgreSQL by migration tracker/…browse_indexes.
+            models.Index(fields=["-document", "order", "id"], name="task_browse_plan_idx"),
+            models.Index(DEADLINE_KEY, F("id"), name="task_browse_deadline_idx"),
+            models.Index(
+                LIGHT_RANK, F("document").desc(), F("order"), F("id"), name="task_browse_light_idx"
+            ),
         ]
 
     def __str__(self):
@@ -194,7 +205,7 @@ class Unit(models.Model):
         OTHER = "other", _("其他")
 
     code = models.SlugField(_("代码"), max_length=64, unique=True, null=True, blank=True)
-    name = models.CharField(_("全称"), max_length=200, unique=True)
+    name = models.CharField(_("全称"), max_length=200, db_index=True)
     short_name = models.CharField(_("简称"), max_length=100, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind, default=Kind.CITY_DEPARTMENT)
     established_on = models.DateField(_("设立日期"), null=True, blank=True)
@@ -205,6 +216,16 @@ class Unit(models.Model):
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
         ordering = ["kind", "name"]
+        constraints = [
+            # A name can come back after a reform (聊城市发展和改革委员会 before and after
+            # 2019 are two units); only one current unit may carry it.
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(dissolved_on__isnull=True),
+                name="unit_unique_current_name",
+                violation_error_message=_("已有同名的现存单位。"),
+            )
+        ]
 
     def __str__(self):
         return self.short_name or self.name
@@ -249,7 +270,8 @@ class UnitSuccession(models.Model):
     successor = models.ForeignKey(
         Unit, verbose_name=_("承继单位"), on_delete=models.CASCADE, related_name="predecessions"
     )
-    effective_on = models.DateField(_("生效日期"))
+    # Unknown when the sources do not date a change: kept for lineage, never followed by date.
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind, default=Kind.RENAME)
     source = models.CharField(_("依据"), max_length=200, blank=True)
 
@@ -282,6 +304,11 @@ class UnitGroup(models.Model):
     aliases = models.JSONField(_("别名"), default=list, blank=True)
     members = models.ManyToManyField(
         Unit, verbose_name=_("成员单位"), related_name="unit_groups", blank=True
+    )
+    is_open = models.BooleanField(
+        _("成员不确定"),
+        default=False,
+        help_text=_("如“市直有关部门”：成员无法从原文列举，由督查室按需指定。"),
     )
     note = models.TextField(_("备注"), blank=True)
 
@@ -436,6 +463,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "role"], name="assignment_unit_role_idx"),
             models.Index(fields=["group", "role"], name="assignment_group_role_idx"),
+            # Browse area: the task list's role filter without a unit.
+            models.Index(fields=["role", "task"], name="assignment_role_task_idx"),
         ]
 
     def __str__(self):

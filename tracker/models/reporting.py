@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,18 +137,33 @@ class ProgressReport(models.Model):
                 name="progress_report_percent_range",
                 violation_error_message=_("完成百分比应在0到100之间。"),
             ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(review_comment=""),
+                name="progress_report_returned_has_comment",
+                violation_error_message=_("退回的报告必须有审核意见。"),
+            ),
         ]
         indexes = [
             models.Index(fields=["period", "status"], name="report_period_status_idx"),
             models.Index(fields=["unit", "period"], name="report_unit_period_idx"),
+            # The review queue: submitted reports, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="report_status_submitted_idx"),
         ]
 
     def __str__(self):
         return f"{self.task.number} · {self.unit} · {self.period}"
 
+    def get_absolute_url(self):
+        return reverse("report_detail", args=[self.pk])
+
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.ACCEPTED or self.period.is_closed
+
+    @property
+    def is_editable(self) -> bool:
+        """A unit may change it: a draft or a returned report in an open period."""
+        return not self.is_locked and self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
 def attachment_path(instance, filename):
@@ -181,7 +197,17 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-        ordering = ["uploaded_at"]
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "sha256"],
+                name="attachment_unique_per_report",
+                violation_error_message=_("该文件已上传到此报告。"),
+            )
+        ]
 
     def __str__(self):
         return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("attachment_download", args=[self.pk])

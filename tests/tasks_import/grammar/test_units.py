@@ -108,7 +108,7 @@ def test_it_treats_an_ocr_and_between_units_as_a_separator():
 
 
 def test_it_accepts_half_width_commas_and_stray_spaces():
-    text = quoted("001", 784, "市食安办,各县(市、区)人民政府、市属开发区管委会")
+    text = quoted("001", 776, "市食安办,各县(市、区)人民政府、市属开发区管委会")
     assert split_units(text) == ["市食安办", "各县（市、区）人民政府", "市属开发区管委会"]
 
 
@@ -132,3 +132,20 @@ def test_it_keeps_abbreviations_as_written():
 )
 def test_looks_like_unit(name, expected):
     assert looks_like_unit(name) is expected
+
+
+def test_a_space_between_two_complete_names_separates_them():
+    text = quoted("001", 332, "市发改委 市科技局")
+    assert split_units(text) == ["市发改委", "市科技局"]
+
+
+def test_a_space_inside_a_name_is_a_line_wrap():
+    text = quoted("000", 284, "市属开  \n发区管委会", last=285)
+    assert split_units(text) == ["市属开发区管委会"]
+
+
+def test_a_merged_table_cell_with_two_lists_is_one_list_here():
+    # 001 L383: two unit lists in one cell separated by a space; pairing them with the two
+    # targets is the structure half's job, the grammar only splits the names.
+    text = quoted("001", 383, "市属开发区管委会 市科技局、市经信委、市市财政局")
+    assert split_units(text) == ["市属开发区管委会", "市科技局", "市经信委", "市财政局"]

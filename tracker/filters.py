@@ -1,0 +1,216 @@
+"""FilterSets of the list pages. The list page, the matrix and the Excel export use the same
+FilterSet, so "download what I see" is always true.
+
+Usage (a list page or an export)::
+
+    filterset = task_filterset(request)          # request.GET, the user's visible tasks
+    tasks = filterset.qs                         # filtered and sorted; invalid input → none
+
+Every filter is served by an index (see tracker/models/matrix.py and migration
+0005_browse_indexes); none of them runs a query per row.
+"""
+
+import django_filters
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from tracker.access import visible_tasks
+from tracker.browse_sorts import DEFAULT_SORT, SORTS
+from tracker.models import (
+    Assignment,
+    Document,
+    Official,
+    ProgressReport,
+    ReportingPeriod,
+    Task,
+    TaskOfficial,
+    Unit,
+    UnitGroup,
+)
+from tracker.schedule import Light, ScheduleStatus
+from tracker.selectors import unit_lineage_ids
+
+# Reports that count as "in" for a period: what the office has received.
+COUNTED_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
+
+SORT_CHOICES = [
+    ("plan", _("按文件顺序")),
+    ("deadline", _("按完成时限")),
+    ("light", _("按亮灯（红灯在前）")),
+]
+assert {key for key, _label in SORT_CHOICES} == set(SORTS)
+
+
+def browse_base_queryset(user):
+    """Leaf tasks the user may read, as a plain queryset (no DISTINCT, no joins).
+
+    access.visible_tasks joins assignments with DISTINCT for clerks and officials; the
+    list sorts on expressions and pages by keyset, so the visibility rule is applied as
+    an `id IN (…)` subquery instead.
+    """
+    visible = visible_tasks(user)
+    tasks = Task.objects.filter(is_leaf=True)
+    if visible.query.distinct or visible.query.where:
+        tasks = tasks.filter(pk__in=visible.values("pk"))
+    return tasks
+
+
+def unit_task_ids(unit_ids, role: str | None = None):
+    """Subquery of task ids assigned to any of the units, directly or through a unit group."""
+    direct = Assignment.objects.filter(unit_id__in=unit_ids)
+    groups = UnitGroup.members.through.objects.filter(unit_id__in=unit_ids).values("unitgroup_id")
+    through_group = Assignment.objects.filter(group_id__in=groups)
+    if role:
+        direct = direct.filter(role=role)
+        through_group = through_group.filter(role=role)
+    return Q(pk__in=direct.values("task_id")) | Q(pk__in=through_group.values("task_id"))
+
+
+def missing_report_q(period: ReportingPeriod) -> Q:
+    """Tasks expected to report in `period` that have no counted consolidated report.
+
+    Expected: leaf tasks of plans of the period's cadence and of its year or earlier, not
+    done (the stored schedule status). Counted: submitted or accepted.
+    """
+    counted = ProgressReport.objects.filter(
+        task=OuterRef("pk"), period=period, is_consolidated=True, status__in=COUNTED_STATUSES
+    )
+    return expected_in_period_q(period) & ~Exists(counted)
+
+
+def expected_in_period_q(period: ReportingPeriod) -> Q:
+    return (
+        Q(is_leaf=True)
+        & Q(document__year__lte=period.year)
+        & Q(document__reporting_cadence=period.cadence)
+        & ~Q(schedule_status=ScheduleStatus.DONE)
+    )
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    """The task list's filters; filter state lives in the URL's query string."""
+
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="document__year")
+    plan = django_filters.ModelChoiceFilter(
+        label=_("文件"), field_name="document", queryset=Document.objects.all()
+    )
+    section = django_filters.ModelChoiceFilter(
+        label=_("章节"), queryset=Task.objects.filter(is_leaf=False), method="filter_section"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("责任单位"), queryset=Unit.objects.all(), method="filter_noop"
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("角色"), choices=Assignment.Role.choices, method="filter_noop"
+    )
+    official = django_filters.ModelChoiceFilter(
+        label=_("牵头领导"), queryset=Official.objects.all(), method="filter_official"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("进度状态"), field_name="schedule_status", choices=ScheduleStatus.choices
+    )
+    light = django_filters.ChoiceFilter(label=_("亮灯"), choices=Light.choices)
+    deadline = django_filters.DateFromToRangeFilter(label=_("完成时限"), field_name="deadline_on")
+    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
+    missing = django_filters.ModelChoiceFilter(
+        label=_("缺报周期"), queryset=ReportingPeriod.objects.all(), method="filter_missing"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+
+    @property
+    def sort_key(self) -> str:
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return data.get("sort") or DEFAULT_SORT
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset (unit with role, sort)
+
+    def filter_text(self, queryset, name, value):
+        # `contains`, not `icontains`: Chinese has no case, and LIKE is what the trigram
+        # index serves (UPPER(text) LIKE … would need an expression index of its own).
+        for word in value.split()[:5]:
+            queryset = queryset.filter(Q(text__contains=word) | Q(title__contains=word))
+        return queryset
+
+    def filter_section(self, queryset, name, value):
+        # Task.number is the outline path (一.2.(2)); a section's tasks share its prefix.
+        return queryset.filter(document_id=value.document_id).filter(
+            Q(number=value.number) | Q(number__startswith=f"{value.number}.")
+        )
+
+    def filter_official(self, queryset, name, value):
+        return queryset.filter(pk__in=TaskOfficial.objects.filter(official=value).values("task_id"))
+
+    def filter_overdue(self, queryset, name, value):
+        if value:
+            return queryset.filter(schedule_status=ScheduleStatus.OVERDUE)
+        return queryset.exclude(schedule_status=ScheduleStatus.OVERDUE)
+
+    def filter_missing(self, queryset, name, value):
+        return queryset.filter(missing_report_q(value))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        unit, role = data.get("unit"), data.get("role")
+        if unit is not None:
+            # Renamed units (机构改革) filter to their whole lineage.
+            queryset = queryset.filter(unit_task_ids(unit_lineage_ids([unit.pk]), role or None))
+        elif role:
+            queryset = queryset.filter(
+                pk__in=Assignment.objects.filter(role=role).values("task_id")
+            )
+        return sort_tasks(queryset, data.get("sort") or DEFAULT_SORT)
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and self.is_bound and not self.form.is_valid():
+            # A bad value (a deleted unit, a malformed date) shows nothing rather than all.
+            self._qs = self.queryset.none()
+        return super().qs
+
+
+def sort_tasks(queryset, sort: str):
+    keys = SORTS[sort]
+    queryset = queryset.alias(**{alias: expression for alias, expression, _desc in keys})
+    return queryset.order_by(
+        *[f"-{alias}" if descending else alias for alias, _expression, descending in keys]
+    )
+
+
+def task_filterset(request, data=None, *, queryset=None) -> TaskFilterSet:
+    """The task list's FilterSet bound to the query string, over the user's visible tasks."""
+    user = getattr(request, "user", None) or AnonymousUser()
+    if queryset is None:
+        queryset = browse_base_queryset(user)
+    return TaskFilterSet(request.GET if data is None else data, queryset=queryset, request=request)
+
+
+class DocumentFilterSet(django_filters.FilterSet):
+    """The plan list's filters: year and free text over 文号 and title."""
+
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="year")
+
+    class Meta:
+        model = Document
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split()[:5]:
+            queryset = queryset.filter(Q(title__contains=word) | Q(doc_number__contains=word))
+        return queryset
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and self.is_bound and not self.form.is_valid():
+            self._qs = self.queryset.none()
+        return super().qs

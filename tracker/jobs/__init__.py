@@ -1,0 +1,1 @@
+"""Celery tasks per area: thin, take ids, call a service."""

@@ -1,0 +1,573 @@
+"""Reads behind the browse pages: keyset pages, the matrix, portfolios and the dashboard.
+
+Every function runs a fixed number of queries whatever the number of rows.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker.browse_sorts import SORTS
+from tracker.filters import COUNTED_STATUSES, expected_in_period_q
+from tracker.models import (
+    Assignment,
+    ProgressReport,
+    ReportingPeriod,
+    Task,
+    TaskOfficial,
+    Unit,
+    UnitGroup,
+    UnitSuccession,
+)
+from tracker.schedule import Light
+
+LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.GREEN, Light.BLUE]
+ROLE_ORDER = [
+    Assignment.Role.LEAD,
+    Assignment.Role.RESPONSIBLE,
+    Assignment.Role.COOPERATING,
+    Assignment.Role.IMPLEMENTING,
+]
+# One-character marks of the responsibility matrix (the legend spells them out).
+ROLE_MARKS = {
+    Assignment.Role.LEAD: "牵",
+    Assignment.Role.COOPERATING: "配",
+    Assignment.Role.IMPLEMENTING: "落",
+    Assignment.Role.RESPONSIBLE: "负",
+}
+
+
+# --- keyset pagination -------------------------------------------------------------------
+
+
+@dataclass
+class KeysetPage:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+    is_first: bool
+
+
+def encode_cursor(sort: str, values: list) -> str:
+    raw = json.dumps(
+        [sort, [v.isoformat() if isinstance(v, dt.date) else v for v in values]],
+        separators=(",", ":"),
+    )
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(sort: str, cursor: str | None) -> list | None:
+    """The key values in a cursor, or None when it is missing, malformed or for another sort."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, values = json.loads(raw)
+    except (ValueError, binascii.Error, TypeError):
+        return None
+    keys = SORTS.get(sort)
+    if cursor_sort != sort or not isinstance(values, list) or len(values) != len(keys):
+        return None
+    decoded = []
+    for (alias, _expression, _desc), value in zip(keys, values, strict=True):
+        if alias == "k_deadline":
+            try:
+                value = dt.date.fromisoformat(value)
+            except (TypeError, ValueError):
+                return None
+        elif not isinstance(value, int) or isinstance(value, bool):
+            return None
+        decoded.append(value)
+    return decoded
+
+
+def _after_q(keys, values, *, backwards: bool) -> Q:
+    """Rows strictly after `values` in the sort order (before them when backwards).
+
+    (a, b, c) > (x, y, z) with mixed directions, written as nested ORs, plus a leading
+    a ≥ x that lets PostgreSQL start its index scan at the cursor.
+    """
+    condition = Q()
+    for index in range(len(keys) - 1, -1, -1):
+        alias, _expression, descending = keys[index]
+        forward = descending == backwards  # ascending going forward → "gt"
+        strict = Q(**{f"{alias}__{'gt' if forward else 'lt'}": values[index]})
+        condition = (
+            strict if index == len(keys) - 1 else strict | (Q(**{alias: values[index]}) & condition)
+        )
+    first_alias, _expression, descending = keys[0]
+    forward = descending == backwards
+    return Q(**{f"{first_alias}__{'gte' if forward else 'lte'}": values[0]}) & condition
+
+
+def keyset_page(queryset, sort: str, *, after=None, before=None, size: int) -> KeysetPage:
+    """One page of a queryset already sorted by `tracker.filters.sort_tasks(…, sort)`.
+
+    `after`/`before` are cursors from a previous page. One query (two when a "previous"
+    link reaches back past the first page, which is then shown instead).
+    """
+    keys = SORTS[sort]
+    aliases = [alias for alias, _e, _d in keys]
+    before_values = decode_cursor(sort, before)
+    after_values = None if before_values else decode_cursor(sort, after)
+    if before_values:
+        reverse = queryset.filter(_after_q(keys, before_values, backwards=True)).reverse()
+        rows = list(reverse.annotate(**_key_annotations(keys))[: size + 1])
+        if len(rows) > size:
+            rows = rows[:size][::-1]
+            return _page(rows, aliases, sort, more_after=True, more_before=True)
+        after_values = None  # reached the start: show the first page
+    page_qs = queryset
+    if after_values:
+        page_qs = page_qs.filter(_after_q(keys, after_values, backwards=False))
+    rows = list(page_qs.annotate(**_key_annotations(keys))[: size + 1])
+    more_after = len(rows) > size
+    return _page(rows[:size], aliases, sort, more_after=more_after, more_before=bool(after_values))
+
+
+def _key_annotations(keys):
+    from django.db.models import F
+
+    return {f"{alias}_value": F(alias) for alias, _e, _d in keys}
+
+
+def _page(rows, aliases, sort, *, more_after: bool, more_before: bool) -> KeysetPage:
+    def cursor(row):
+        return encode_cursor(sort, [getattr(row, f"{alias}_value") for alias in aliases])
+
+    return KeysetPage(
+        rows=rows,
+        next_cursor=cursor(rows[-1]) if rows and more_after else None,
+        previous_cursor=cursor(rows[0]) if rows and more_before else None,
+        is_first=not more_before,
+    )
+
+
+# --- task rows ---------------------------------------------------------------------------
+
+
+def with_row_details(queryset):
+    """What a task row shows: its plan, units by role and lead officials (3 queries)."""
+    return queryset.select_related("document").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit", "group").order_by("order", "pk"),
+        ),
+        Prefetch(
+            "lead_officials",
+            queryset=TaskOfficial.objects.select_related("official").order_by("order", "pk"),
+        ),
+    )
+
+
+def describe_rows(tasks) -> list[dict]:
+    """Plain dicts for the row template, from prefetched tasks (no queries)."""
+    rows = []
+    for task in tasks:
+        by_role = defaultdict(list)
+        for assignment in task.assignments.all():
+            target = assignment.unit or assignment.group
+            by_role[assignment.role].append(
+                {
+                    "name": str(target) if target else assignment.written_name,
+                    "unit_id": assignment.unit_id,
+                    "is_proposal": assignment.is_proposal,
+                }
+            )
+        rows.append(
+            {
+                "task": task,
+                "leads": by_role[Assignment.Role.LEAD] + by_role[Assignment.Role.RESPONSIBLE],
+                "others": by_role[Assignment.Role.COOPERATING]
+                + by_role[Assignment.Role.IMPLEMENTING],
+                "officials": [link.official for link in task.lead_officials.all()],
+            }
+        )
+    return rows
+
+
+# --- the responsibility matrix -----------------------------------------------------------
+
+
+@dataclass
+class MatrixColumn:
+    key: str
+    label: str
+    title: str
+    kind_label: str
+    url: str | None = None
+    members: list[str] = field(default_factory=list)
+    dissolved: bool = False
+
+
+@dataclass
+class Matrix:
+    columns: list[MatrixColumn]
+    column_groups: list[tuple[str, int]]
+    sections: list[dict]
+    task_count: int
+    light_counts: dict
+
+
+def plan_matrix(document, *, visible_ids: set[int], shown_ids: set[int] | None) -> Matrix:
+    """Tasks × units of one plan (6 queries).
+
+    `visible_ids`: the plan's leaf tasks the user may read; `shown_ids`: those that pass
+    the list filters (None: all). Sections are top-level items with children.
+    """
+    tasks = list(
+        Task.objects.filter(document=document)
+        .only(
+            "pk",
+            "parent_id",
+            "number",
+            "printed_number",
+            "title",
+            "text",
+            "is_leaf",
+            "order",
+            "deadline_on",
+            "deadline_text",
+            "light",
+            "schedule_status",
+        )
+        .order_by("order", "pk")
+    )
+    assignments = list(
+        Assignment.objects.filter(task__document=document)
+        .values_list("task_id", "unit_id", "group_id", "written_name", "role", "consolidates")
+        .order_by("order", "pk")
+    )
+    officials = defaultdict(list)
+    for link in TaskOfficial.objects.filter(task__document=document).select_related("official"):
+        officials[link.task_id].append(link.official.name)
+
+    unit_ids = {a[1] for a in assignments if a[1]}
+    group_ids = {a[2] for a in assignments if a[2]}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+    groups = {
+        g.pk: g for g in UnitGroup.objects.filter(pk__in=group_ids).prefetch_related("members")
+    }
+    successors = {}
+    for succession in UnitSuccession.objects.filter(predecessor_id__in=unit_ids).select_related(
+        "successor"
+    ):
+        successors[succession.predecessor_id] = succession.successor
+
+    shown = visible_ids if shown_ids is None else visible_ids & shown_ids
+    # Columns: units by kind, most-assigned first; then groups; then unknown names.
+    uses = Counter()
+    cells = defaultdict(dict)
+    for task_id, unit_id, group_id, written, role, consolidates in assignments:
+        if task_id not in shown:
+            continue
+        key = f"u{unit_id}" if unit_id else f"g{group_id}" if group_id else f"p{written}"
+        uses[key] += 1
+        mark = ROLE_MARKS[role] + ("★" if consolidates else "")
+        previous = cells[task_id].get(key)
+        cells[task_id][key] = {
+            "mark": f"{previous['mark']}{mark}" if previous else mark,
+            "role": role,
+            "label": Assignment.Role(role).label,
+        }
+    kind_rank = {kind: i for i, kind in enumerate(Unit.Kind.values)}
+    columns = []
+    unit_keys = sorted(
+        (key for key in uses if key.startswith("u")),
+        key=lambda k: (kind_rank[units[int(k[1:])].kind], -uses[k], units[int(k[1:])].name),
+    )
+    for key in unit_keys:
+        unit = units[int(key[1:])]
+        successor = successors.get(unit.pk)
+        title = unit.name
+        if successor is not None:
+            title = f"{unit.name}（现{successor}）"
+        columns.append(
+            MatrixColumn(
+                key=key,
+                label=str(unit),
+                title=title,
+                kind_label=unit.get_kind_display(),
+                url=unit.get_absolute_url(),
+                dissolved=unit.dissolved_on is not None,
+            )
+        )
+    for key in sorted((k for k in uses if k.startswith("g")), key=lambda k: -uses[k]):
+        group = groups[int(key[1:])]
+        members = [str(m) for m in group.members.all()]
+        columns.append(
+            MatrixColumn(
+                key=key,
+                label=group.name,
+                title=f"{group.name}：{'、'.join(members)}",
+                kind_label=str(_("单位组")),
+                members=members,
+            )
+        )
+    for key in sorted(k for k in uses if k.startswith("p")):
+        columns.append(
+            MatrixColumn(key=key, label=key[1:], title=key[1:], kind_label=str(_("待确认单位")))
+        )
+    column_groups = []
+    for column in columns:
+        if column_groups and column_groups[-1][0] == column.kind_label:
+            column_groups[-1] = (column.kind_label, column_groups[-1][1] + 1)
+        else:
+            column_groups.append((column.kind_label, 1))
+
+    # Rows: keep the outline; a section appears when any of its tasks is shown.
+    children_of = defaultdict(list)
+    for task in tasks:
+        children_of[task.parent_id].append(task)
+    sections = []
+    loose = []
+    light_counts = Counter()
+
+    def rows_under(node, depth):
+        rows = []
+        for child in children_of[node.pk]:
+            if child.is_leaf:
+                if child.pk in shown:
+                    light_counts[child.light] += 1
+                    rows.append(_matrix_row(child, depth, cells, columns, officials))
+            else:
+                inner = rows_under(child, depth + 1)
+                if inner:
+                    rows.append(_matrix_row(child, depth, cells, columns, officials, heading=True))
+                    rows.extend(inner)
+        return rows
+
+    for top in children_of[None]:
+        if top.is_leaf:
+            if top.pk in shown:
+                light_counts[top.light] += 1
+                loose.append(_matrix_row(top, 0, cells, columns, officials))
+            continue
+        rows = rows_under(top, 0)
+        if rows:
+            sections.append({"task": top, "rows": rows})
+    if loose:
+        sections.insert(0, {"task": None, "rows": loose})
+    return Matrix(
+        columns=columns,
+        column_groups=column_groups,
+        sections=sections,
+        task_count=sum(light_counts.values()),
+        light_counts={light: light_counts.get(light, 0) for light in LIGHT_ORDER},
+    )
+
+
+def _matrix_row(task, depth, cells, columns, officials, heading=False):
+    row_cells = cells.get(task.pk, {})
+    return {
+        "task": task,
+        "depth": depth,
+        "heading": heading,
+        "officials": officials.get(task.pk, []),
+        "cells": [row_cells.get(column.key) for column in columns],
+    }
+
+
+# --- portfolios and the dashboard --------------------------------------------------------
+
+
+def light_counts(tasks) -> dict:
+    counts = dict(tasks.order_by().values_list("light").annotate(n=Count("pk")))
+    return {light: counts.get(light, 0) for light in LIGHT_ORDER}
+
+
+def recent_periods(*, cadence: str = "quarterly", limit: int = 8, today=None) -> list:
+    """The last `limit` periods that have started, oldest first."""
+    today = today or timezone.localdate()
+    periods = ReportingPeriod.objects.filter(cadence=cadence, starts_on__lte=today).order_by(
+        "-starts_on"
+    )[:limit]
+    return list(periods)[::-1]
+
+
+def current_period(today=None, *, cadence: str = "quarterly") -> ReportingPeriod | None:
+    """The period being chased: the latest that has ended, else the earliest that started."""
+    today = today or timezone.localdate()
+    periods = ReportingPeriod.objects.filter(cadence=cadence)
+    return (
+        periods.filter(ends_on__lt=today).order_by("-ends_on").first()
+        or periods.filter(starts_on__lte=today).order_by("starts_on").first()
+        or periods.order_by("starts_on").first()
+    )
+
+
+def report_counts(reports, key_field: str) -> dict:
+    """{key: {"in", "late", "returned"}} for reports grouped by `key_field` (1 query).
+
+    In: submitted or accepted. Late: in, but submitted after the period's due date
+    (dates in Asia/Shanghai). Returned: sent back by the office and not yet resubmitted.
+    """
+    counted = Q(status__in=COUNTED_STATUSES)
+    rows = (
+        reports.order_by()
+        .values(key_field)
+        .annotate(
+            n_in=Count("pk", filter=counted),
+            n_late=Count("pk", filter=counted & Q(submitted_at__date__gt=F("period__due_on"))),
+            n_returned=Count("pk", filter=Q(status=ProgressReport.Status.RETURNED)),
+        )
+    )
+    return {
+        row[key_field]: {"in": row["n_in"], "late": row["n_late"], "returned": row["n_returned"]}
+        for row in rows
+    }
+
+
+def period_trend(tasks, periods, *, unit_ids=None) -> list[dict]:
+    """Per period: reports expected, in, late, missing and returned for these tasks (2 queries).
+
+    With `unit_ids`, the units' own reports (parts or consolidated) on their tasks; without,
+    the consolidated reports. Expected counts tasks expected in each period.
+    """
+    if not periods:
+        return []
+    by_year_cadence = Counter()
+    for year, cadence, n in (
+        tasks.filter(~Q(schedule_status="done"))
+        .order_by()
+        .values_list("document__year", "document__reporting_cadence")
+        .annotate(n=Count("pk"))
+    ):
+        by_year_cadence[(year, cadence)] += n
+    reports = ProgressReport.objects.filter(task__in=tasks.values("pk"), period__in=periods)
+    reports = (
+        reports.filter(unit_id__in=unit_ids) if unit_ids else reports.filter(is_consolidated=True)
+    )
+    counts = report_counts(reports, "period_id")
+    trend = []
+    for period in periods:
+        expected = sum(
+            n
+            for (year, cadence), n in by_year_cadence.items()
+            if year <= period.year and cadence == period.cadence
+        )
+        bucket = counts.get(period.pk, {"in": 0, "late": 0, "returned": 0})
+        trend.append(
+            {
+                "period": period,
+                "expected": expected,
+                "in": bucket["in"],
+                "on_time": bucket["in"] - bucket["late"],
+                "late": bucket["late"],
+                "returned": bucket["returned"],
+                "missing": max(expected - bucket["in"] - bucket["returned"], 0),
+            }
+        )
+    return trend
+
+
+def dashboard_data(tasks, period: ReportingPeriod, *, limit: int = 30) -> dict:
+    """Per plan and per unit for one period: expected, in, late, missing, returned (6 queries)."""
+    expected_tasks = tasks.filter(expected_in_period_q(period))
+    counted = ProgressReport.objects.filter(period=period, task__in=expected_tasks.values("pk"))
+
+    plans = {
+        row["document_id"]: {
+            "id": row["document_id"],
+            "doc_number": row["document__doc_number"],
+            "title": row["document__title"],
+            "expected": row["n"],
+            "red": row["red"],
+        }
+        for row in expected_tasks.order_by()
+        .values("document_id", "document__doc_number", "document__title")
+        .annotate(n=Count("pk"), red=Count("pk", filter=Q(light=Light.RED)))
+    }
+    plan_reports = report_counts(counted.filter(is_consolidated=True), "task__document_id")
+    plan_rows = [_merge(plan, plan_reports.get(pk)) for pk, plan in plans.items()]
+
+    # Units: direct assignments, plus each member of an assigned unit group.
+    expected_by_unit = Counter(
+        dict(
+            Assignment.objects.filter(task__in=expected_tasks.values("pk"), unit__isnull=False)
+            .order_by()
+            .values_list("unit_id")
+            .annotate(n=Count("pk"))
+        )
+    )
+    group_counts = dict(
+        Assignment.objects.filter(task__in=expected_tasks.values("pk"), group__isnull=False)
+        .order_by()
+        .values_list("group_id")
+        .annotate(n=Count("pk"))
+    )
+    for group_id, unit_id in UnitGroup.members.through.objects.filter(
+        unitgroup_id__in=list(group_counts)
+    ).values_list("unitgroup_id", "unit_id"):
+        expected_by_unit[unit_id] += group_counts[group_id]
+    red_led = dict(
+        Assignment.objects.filter(
+            task__in=expected_tasks.filter(light=Light.RED).values("pk"),
+            role__in=[Assignment.Role.LEAD, Assignment.Role.RESPONSIBLE],
+            unit__isnull=False,
+        )
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("task_id", distinct=True))
+    )
+    unit_reports = report_counts(counted, "unit_id")
+    unit_ids = set(expected_by_unit) | set(unit_reports)
+    names = {
+        pk: short or name
+        for pk, short, name in Unit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "short_name", "name"
+        )
+    }
+    unit_rows = [
+        _merge(
+            {
+                "id": pk,
+                "name": names.get(pk, ""),
+                "expected": expected_by_unit.get(pk, 0),
+                "red": red_led.get(pk, 0),
+            },
+            unit_reports.get(pk),
+        )
+        for pk in unit_ids
+    ]
+    for row in unit_rows:
+        row["behind_score"] = row["missing"] + row["late"] + row["returned"] + row["red"]
+    behind = sorted(
+        (r for r in unit_rows if r["behind_score"]),
+        key=lambda r: (-r["behind_score"], -r["missing"], r["name"]),
+    )
+    totals = {
+        key: sum(r[key] for r in plan_rows)
+        for key in ("expected", "in", "late", "missing", "returned", "on_time")
+    }
+    plan_rows.sort(key=lambda r: (-r["missing"], -r["late"], r["doc_number"] or ""))
+    unit_rows.sort(key=lambda r: (-r["missing"], -r["late"], r["name"]))
+    return {
+        "totals": totals,
+        "plans": plan_rows[:limit],
+        "plan_count": len(plan_rows),
+        "units": unit_rows[:limit],
+        "unit_count": len(unit_rows),
+        "behind": behind[:10],
+    }
+
+
+def _merge(row: dict, counts: dict | None) -> dict:
+    counts = counts or {"in": 0, "late": 0, "returned": 0}
+    row.update(
+        {
+            "in": counts["in"],
+            "late": counts["late"],
+            "on_time": counts["in"] - counts["late"],
+            "returned": counts["returned"],
+            "missing": max(row["expected"] - counts["in"] - counts["returned"], 0),
+        }
+    )
+    return row

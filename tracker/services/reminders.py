@@ -1,0 +1,610 @@
+"""Planning reminders: who gets what on which day, written as OutgoingEmail rows.
+
+`plan_reminders` reads the office's rules, finds every item due today — reports due and
+overdue, escalations, task deadlines, digests — groups them by recipient (one e-mail per
+recipient per run, listing all their items) and inserts one row per e-mail in one
+transaction. The row's idempotency key holds the day (or period / week) and the recipient,
+so planning again the same day inserts nothing: beat may run it every hour and a missed
+hour is simply caught up. Delivery is `tracker.services.delivery`'s business.
+
+The number of queries is fixed by the rules and the periods due today, never by the number
+of tasks, units or recipients (pinned in tests/tracker/reminders/test_planning_queries.py).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, NullIf, Substr
+from django.utils import timezone
+
+from tracker import audit, workdays
+from tracker.models import (
+    Assignment,
+    OutgoingEmail,
+    Profile,
+    ProgressReport,
+    ReminderRule,
+    ReportingPeriod,
+    Task,
+    TaskOfficial,
+    UnitGroup,
+    UnitMembership,
+)
+from tracker.schedule import ScheduleStatus
+
+Kind = ReminderRule.Kind
+
+# Units that owe a report for a task: those that lead it, cooperate on it, or are jointly
+# responsible (no lead marked: each of them answers for it). Implementing units (counties,
+# enterprises) do not report to the city.
+REPORTING_ROLES = (
+    Assignment.Role.LEAD,
+    Assignment.Role.COOPERATING,
+    Assignment.Role.RESPONSIBLE,
+)
+# A report counts as in once it has been submitted (or accepted); drafts and returned
+# reports are still missing.
+COUNTED_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
+TITLE_CHARS = 60
+
+# The order in which an e-mail lists its sections (and the most urgent decides the subject).
+ITEM_ORDER = [
+    Kind.REPORT_ESCALATION,
+    Kind.REPORT_OVERDUE,
+    Kind.TASK_OVERDUE,
+    Kind.REPORT_DUE,
+    Kind.TASK_DUE,
+]
+
+# The defaults the office starts with (the migration installs a frozen copy); tests and
+# a fresh database after a flush install them with `install_default_rules`.
+DEFAULT_RULES = [
+    # kind, days, working days, weekday, mandatory
+    (Kind.REPORT_DUE, 7, False, None, False),
+    (Kind.REPORT_DUE, 3, False, None, False),
+    (Kind.REPORT_DUE, 1, False, None, False),
+    (Kind.REPORT_OVERDUE, 1, True, None, False),
+    (Kind.REPORT_ESCALATION, 5, True, None, True),
+    (Kind.TASK_DUE, 15, False, None, False),
+    (Kind.TASK_DUE, 3, False, None, False),
+    (Kind.TASK_OVERDUE, 1, True, None, False),
+    (Kind.DIGEST, 1, True, None, False),
+    (Kind.WEEKLY_DIGEST, 0, False, 0, False),
+]
+
+
+@transaction.atomic
+def install_default_rules() -> int:
+    """Create the default rules that do not exist yet; returns how many were created."""
+    created = 0
+    for kind, days, working, weekday, mandatory in DEFAULT_RULES:
+        _, new = ReminderRule.objects.get_or_create(
+            kind=kind,
+            days=days,
+            defaults={"working_days": working, "weekday": weekday, "mandatory": mandatory},
+        )
+        created += new
+    return created
+
+
+@dataclass
+class Recipient:
+    """Someone who gets mail: a user (clerk, head contact, official's account) or an official."""
+
+    key: str
+    email: str
+    name: str
+    language: str = "zh-hans"
+    user_id: int | None = None
+    official_id: int | None = None
+    wants_reminders: bool = True
+    digest_frequency: str = Profile.DigestFrequency.PER_PERIOD
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class PlanResult:
+    today: dt.date
+    planned: int = 0
+    no_address: int = 0
+    by_kind: dict = field(default_factory=dict)
+
+
+def plan_reminders(*, now: dt.datetime | None = None, dispatch: bool = True) -> PlanResult:
+    """Plan today's e-mails as rows and nudge delivery after the commit."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        result = _Planner(now).run()
+        audit.record(
+            actor=None,
+            action="reminders.plan",
+            obj=None,
+            label=f"催办计划 {result.today.isoformat()}",
+            after={"planned": result.planned, "no_address": result.no_address, **result.by_kind},
+        )
+        if dispatch:
+            from tracker.services import delivery
+
+            transaction.on_commit(delivery.dispatch_ready)
+    return result
+
+
+class _Planner:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.send_at = workdays.next_send_time(now)
+        self.rules = list(ReminderRule.objects.filter(is_active=True))
+        # (kind, due date) -> the rule that fires today for that date
+        self.targets: dict[tuple[str, dt.date], ReminderRule] = {}
+        for rule in self.rules:
+            if rule.kind in (Kind.REPORT_DUE, Kind.TASK_DUE):
+                dates = workdays.dates_before(self.today, rule.days, working=rule.working_days)
+            elif rule.kind == Kind.WEEKLY_DIGEST:
+                dates = set()
+            else:
+                dates = workdays.dates_after(self.today, rule.days, working=rule.working_days)
+            for day in dates:
+                self.targets.setdefault((rule.kind, day), rule)
+        # unit id -> [item]; task id -> [item] (for lead officials); unit id -> [item] (heads)
+        self.clerk_items: dict[int, list] = defaultdict(list)
+        self.head_items: dict[int, list] = defaultdict(list)
+        self.official_items: dict[int, list] = defaultdict(list)
+
+    def dates(self, *kinds) -> set[dt.date]:
+        return {day for (kind, day) in self.targets if kind in kinds}
+
+    def run(self) -> PlanResult:
+        report_kinds = (Kind.REPORT_DUE, Kind.REPORT_OVERDUE, Kind.REPORT_ESCALATION, Kind.DIGEST)
+        periods = list(
+            ReportingPeriod.objects.filter(
+                due_on__in=self.dates(*report_kinds), closed_at__isnull=True
+            ).order_by("due_on", "pk")
+        )
+        digest_periods = []
+        for period in periods:
+            stages = [
+                kind
+                for kind in report_kinds
+                if kind != Kind.DIGEST and (kind, period.due_on) in self.targets
+            ]
+            if stages:
+                self.collect_report_items(period, stages)
+            if (Kind.DIGEST, period.due_on) in self.targets:
+                digest_periods.append(period)
+        self.collect_task_deadlines()
+        recipients: dict[str, Recipient] = {}
+        self.add_unit_recipients(recipients)
+        self.add_official_recipients(recipients)
+        rows = [self.reminder_row(r) for r in recipients.values() if r.items]
+        rows += self.digest_rows(digest_periods)
+        rows = [row for row in rows if row is not None]
+        if rows:
+            OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+        result = PlanResult(today=self.today)
+        for row in rows:
+            if row.status == OutgoingEmail.Status.NO_ADDRESS:
+                result.no_address += 1
+            else:
+                result.planned += 1
+            result.by_kind[row.kind] = result.by_kind.get(row.kind, 0) + 1
+        return result
+
+    # -- reports -------------------------------------------------------------------------
+
+    def collect_report_items(self, period: ReportingPeriod, stages: list[str]) -> None:
+        """Missing reports of `period`, as items for clerks, head contacts and officials."""
+        label = str(period)
+        overdue_days = None
+        due_days = None
+        if any(s in stages for s in (Kind.REPORT_OVERDUE, Kind.REPORT_ESCALATION)):
+            overdue_days = (self.today - period.due_on).days
+        if Kind.REPORT_DUE in stages:
+            due_days = (period.due_on - self.today).days
+        escalate = Kind.REPORT_ESCALATION in stages
+        for task_id, unit_id, number, title, unit_name in missing_reports(period):
+            base = {
+                "task": task_id,
+                "number": number,
+                "title": title,
+                "unit": unit_name,
+                "period": label,
+                "due_on": period.due_on.isoformat(),
+            }
+            if Kind.REPORT_DUE in stages:
+                self.clerk_items[unit_id].append(
+                    base
+                    | {
+                        "type": Kind.REPORT_DUE,
+                        "days": due_days,
+                        **self.flags(Kind.REPORT_DUE, period.due_on),
+                    }
+                )
+            if Kind.REPORT_OVERDUE in stages:
+                self.clerk_items[unit_id].append(
+                    base
+                    | {
+                        "type": Kind.REPORT_OVERDUE,
+                        "days": overdue_days,
+                        **self.flags(Kind.REPORT_OVERDUE, period.due_on),
+                    }
+                )
+            if escalate:
+                item = base | {
+                    "type": Kind.REPORT_ESCALATION,
+                    "days": overdue_days,
+                    **self.flags(Kind.REPORT_ESCALATION, period.due_on),
+                }
+                self.head_items[unit_id].append(item)
+                self.official_items[task_id].append(item)
+
+    def flags(self, kind: str, day: dt.date) -> dict:
+        return {"mandatory": self.targets[(kind, day)].mandatory}
+
+    # -- task deadlines ------------------------------------------------------------------
+
+    def collect_task_deadlines(self) -> None:
+        due = self.dates(Kind.TASK_DUE)
+        overdue = self.dates(Kind.TASK_OVERDUE)
+        if not due and not overdue:
+            return
+        tasks = (
+            Task.objects.filter(is_leaf=True, deadline_on__in=due | overdue)
+            .exclude(schedule_status=ScheduleStatus.DONE)
+            .annotate(short=_short_title("title", "text"))
+        )
+        by_id = {}
+        for task_id, number, title, deadline_on in tasks.values_list(
+            "pk", "number", "short", "deadline_on"
+        ):
+            kind = Kind.TASK_DUE if deadline_on in due else Kind.TASK_OVERDUE
+            by_id[task_id] = {
+                "type": kind,
+                "task": task_id,
+                "number": number,
+                "title": title,
+                "due_on": deadline_on.isoformat(),
+                "days": abs((deadline_on - self.today).days),
+                **self.flags(kind, deadline_on),
+            }
+        if not by_id:
+            return
+        lead = Q(role=Assignment.Role.LEAD) | Q(consolidates=True)
+        for task_id, unit_id, unit_name in _assigned_units(
+            Assignment.objects.filter(lead, task_id__in=list(by_id))
+        ):
+            self.clerk_items[unit_id].append(by_id[task_id] | {"unit": unit_name})
+        for task_id, item in by_id.items():
+            self.official_items[task_id].append(item)
+
+    # -- recipients ----------------------------------------------------------------------
+
+    def add_unit_recipients(self, recipients: dict[str, "Recipient"]) -> None:
+        unit_ids = set(self.clerk_items) | set(self.head_items)
+        if not unit_ids:
+            return
+        memberships = UnitMembership.objects.filter(
+            unit_id__in=sorted(unit_ids), user__is_active=True
+        ).values_list(
+            "unit_id",
+            "is_head_contact",
+            "user_id",
+            "user__username",
+            "user__email",
+            "user__profile__display_name",
+            "user__profile__language",
+            "user__profile__email_reminders",
+        )
+        for unit_id, is_head, user_id, username, email, name, language, wants in memberships:
+            items = (
+                self.head_items.get(unit_id, ()) if is_head else self.clerk_items.get(unit_id, ())
+            )
+            if not items:
+                continue
+            recipient = _recipient(
+                recipients,
+                email=email,
+                fallback_key=f"user-{user_id}",
+                name=name or username,
+                language=language,
+                user_id=user_id,
+                wants_reminders=wants if wants is not None else True,
+            )
+            recipient.items.extend(items)
+
+    def add_official_recipients(self, recipients: dict[str, "Recipient"]) -> None:
+        if not self.official_items:
+            return
+        links = TaskOfficial.objects.filter(task_id__in=sorted(self.official_items)).values_list(
+            "task_id",
+            "official_id",
+            "official__name",
+            "official__user_id",
+            _official_email(),
+            "official__user__profile__language",
+            "official__user__profile__email_reminders",
+        )
+        for task_id, official_id, name, user_id, email, language, wants in links.order_by(
+            "official_id", "task_id"
+        ):
+            recipient = _recipient(
+                recipients,
+                email=email,
+                fallback_key=f"official-{official_id}",
+                name=name,
+                language=language,
+                user_id=user_id,
+                official_id=official_id,
+                wants_reminders=wants if wants is not None else True,
+            )
+            recipient.items.extend(self.official_items[task_id])
+
+    def reminder_row(self, recipient: Recipient) -> OutgoingEmail | None:
+        items = recipient.items
+        if not recipient.wants_reminders:
+            items = [item for item in items if item.get("mandatory")]
+        items = _dedupe(items)
+        if not items:
+            return None
+        items.sort(
+            key=lambda i: (ITEM_ORDER.index(i["type"]), i["due_on"], i["number"], i.get("unit", ""))
+        )
+        return self.row(
+            OutgoingEmail.Kind.REMINDER,
+            f"reminder:{self.today.isoformat()}:{recipient.key}",
+            recipient,
+            items,
+        )
+
+    def row(self, kind, key, recipient: Recipient, items, period=None) -> OutgoingEmail:
+        return OutgoingEmail(
+            kind=kind,
+            idempotency_key=key,
+            run_on=self.today,
+            period=period,
+            recipient_email=recipient.email,
+            recipient_name=recipient.name[:100],
+            user_id=recipient.user_id,
+            official_id=recipient.official_id,
+            language=recipient.language,
+            items=items,
+            status=OutgoingEmail.Status.READY
+            if recipient.email
+            else OutgoingEmail.Status.NO_ADDRESS,
+            last_error="" if recipient.email else "收件人没有电子邮箱地址。",
+            next_attempt_at=self.send_at,
+        )
+
+    # -- digests -------------------------------------------------------------------------
+
+    def digest_rows(self, digest_periods: list[ReportingPeriod]) -> list[OutgoingEmail]:
+        rows = []
+        for period in digest_periods:
+            rule = self.targets[(Kind.DIGEST, period.due_on)]
+            rows += self.digests_for(
+                period,
+                OutgoingEmail.Kind.DIGEST,
+                f"digest:period-{period.pk}",
+                lambda freq, rule=rule: rule.mandatory or freq != Profile.DigestFrequency.NEVER,
+            )
+        weekly = [
+            r
+            for r in self.rules
+            if r.kind == Kind.WEEKLY_DIGEST and r.weekday == self.today.weekday()
+        ]
+        if weekly:
+            period = (
+                ReportingPeriod.objects.filter(due_on__lte=self.today)
+                .order_by("-due_on", "pk")
+                .first()
+            )
+            if period is not None:
+                year, week, _ = self.today.isocalendar()
+                rows += self.digests_for(
+                    period,
+                    OutgoingEmail.Kind.WEEKLY_DIGEST,
+                    f"weekly-digest:{year}-W{week:02d}",
+                    lambda freq: freq == Profile.DigestFrequency.WEEKLY,
+                )
+        return rows
+
+    def digests_for(self, period, kind, key_prefix, wanted) -> list[OutgoingEmail]:
+        """One digest per official: the state of every task they lead, with missing reports."""
+        missing: dict[int, list[str]] = defaultdict(list)
+        for task_id, _unit_id, _number, _title, unit_name in missing_reports(
+            period, led_by_officials=True
+        ):
+            missing[task_id].append(unit_name)
+        links = (
+            TaskOfficial.objects.filter(task__is_leaf=True, task__document__year__lte=period.year)
+            .annotate(short=_short_title("task__title", "task__text"))
+            .values_list(
+                "official_id",
+                "official__name",
+                "official__user_id",
+                _official_email(),
+                "official__user__profile__language",
+                "official__user__profile__digest_frequency",
+                "task_id",
+                "task__number",
+                "short",
+                "task__schedule_status",
+                "task__light",
+                "task__deadline_on",
+            )
+            .order_by("official_id", "task__document_id", "task__order", "task_id")
+        )
+        officials: dict[int, Recipient] = {}
+        for (
+            official_id,
+            name,
+            user_id,
+            email,
+            language,
+            frequency,
+            task_id,
+            number,
+            title,
+            status,
+            light,
+            deadline_on,
+        ) in links:
+            recipient = officials.get(official_id)
+            if recipient is None:
+                recipient = officials[official_id] = Recipient(
+                    key=f"official-{official_id}",
+                    email=(email or "").strip(),
+                    name=name,
+                    language=language or "zh-hans",
+                    user_id=user_id,
+                    official_id=official_id,
+                    digest_frequency=frequency or Profile.DigestFrequency.PER_PERIOD,
+                )
+            recipient.items.append(
+                {
+                    "task": task_id,
+                    "number": number,
+                    "title": title,
+                    "status": status,
+                    "light": light,
+                    "due_on": deadline_on.isoformat() if deadline_on else "",
+                    "missing": missing.get(task_id, []),
+                }
+            )
+        return [
+            self.row(kind, f"{key_prefix}:{r.key}", r, r.items, period=period)
+            for r in officials.values()
+            if wanted(r.digest_frequency)
+        ]
+
+
+def missing_reports(period: ReportingPeriod, *, led_by_officials: bool = False):
+    """(task id, unit id, number, short title, unit name) for every report still missing.
+
+    Missing = no submitted or accepted report of that task × unit × period, for a leaf task
+    of a plan with the period's cadence, not yet done, that the unit leads, cooperates on or
+    answers for jointly — directly or as a member of an assigned unit group. Two queries.
+    """
+    counted = ProgressReport.objects.filter(
+        period=period, status__in=COUNTED_STATUSES, task_id=OuterRef("task_id")
+    )
+    tasks = Q(
+        task__is_leaf=True,
+        task__document__reporting_cadence=period.cadence,
+        task__document__year__lte=period.year,
+    ) & ~Q(task__schedule_status=ScheduleStatus.DONE)
+    if led_by_officials:
+        tasks &= Q(task__lead_officials__isnull=False)
+    direct = (
+        Assignment.objects.filter(tasks, role__in=REPORTING_ROLES, unit__isnull=False)
+        .annotate(
+            reported=Exists(counted.filter(unit_id=OuterRef("unit_id"))),
+            short=_short_title("task__title", "task__text"),
+            unit_name=Coalesce(NullIf("unit__short_name", Value("")), "unit__name"),
+        )
+        .filter(reported=False)
+        .values_list("task_id", "unit_id", "task__number", "short", "unit_name")
+        .distinct()
+    )
+    Member = UnitGroup.members.through
+    via_group = (
+        Member.objects.filter(
+            Q(
+                unitgroup__assignments__role__in=REPORTING_ROLES,
+                unitgroup__assignments__task__is_leaf=True,
+                unitgroup__assignments__task__document__reporting_cadence=period.cadence,
+                unitgroup__assignments__task__document__year__lte=period.year,
+            )
+            & ~Q(unitgroup__assignments__task__schedule_status=ScheduleStatus.DONE)
+            & (
+                Q(unitgroup__assignments__task__lead_officials__isnull=False)
+                if led_by_officials
+                else Q()
+            )
+        )
+        .annotate(
+            task_id=F("unitgroup__assignments__task_id"),
+        )
+        .annotate(
+            reported=Exists(
+                ProgressReport.objects.filter(
+                    period=period,
+                    status__in=COUNTED_STATUSES,
+                    task_id=OuterRef("task_id"),
+                    unit_id=OuterRef("unit_id"),
+                )
+            ),
+            short=_short_title(
+                "unitgroup__assignments__task__title", "unitgroup__assignments__task__text"
+            ),
+            unit_name=Coalesce(NullIf("unit__short_name", Value("")), "unit__name"),
+        )
+        .filter(reported=False)
+        .values_list(
+            "task_id", "unit_id", "unitgroup__assignments__task__number", "short", "unit_name"
+        )
+        .distinct()
+    )
+    seen = set()
+    for query in (direct, via_group):
+        for row in query.order_by("task_id", "unit_id"):
+            if (row[0], row[1]) not in seen:
+                seen.add((row[0], row[1]))
+                yield row
+
+
+def _assigned_units(assignments):
+    """(task id, unit id, unit name) of assignments, unit groups expanded to members."""
+    direct = assignments.filter(unit__isnull=False).values_list(
+        "task_id", "unit_id", Coalesce(NullIf("unit__short_name", Value("")), "unit__name")
+    )
+    Member = UnitGroup.members.through
+    via_group = Member.objects.filter(
+        unitgroup__assignments__in=assignments.filter(group__isnull=False)
+    ).values_list(
+        "unitgroup__assignments__task_id",
+        "unit_id",
+        Coalesce(NullIf("unit__short_name", Value("")), "unit__name"),
+    )
+    seen = set()
+    for query in (direct, via_group):
+        for row in query:
+            if (row[0], row[1]) not in seen:
+                seen.add((row[0], row[1]))
+                yield row
+
+
+def _short_title(title_field: str, text_field: str):
+    return Coalesce(NullIf(title_field, Value("")), Substr(text_field, 1, TITLE_CHARS))
+
+
+def _official_email():
+    return Coalesce(NullIf("official__email", Value("")), "official__user__email", Value(""))
+
+
+def _recipient(recipients, *, email, fallback_key, **fields) -> Recipient:
+    email = (email or "").strip()
+    key = email.lower() if email else fallback_key
+    recipient = recipients.get(key)
+    if recipient is None:
+        fields["language"] = fields.get("language") or "zh-hans"
+        recipient = recipients[key] = Recipient(key=key, email=email, **fields)
+    else:
+        # One person reached as a clerk and as an official: one e-mail; keep their opt-out
+        # only if every account says so.
+        recipient.wants_reminders = recipient.wants_reminders or fields.get("wants_reminders", True)
+    return recipient
+
+
+def _dedupe(items: list) -> list:
+    seen = set()
+    unique = []
+    for item in items:
+        key = (item["type"], item["task"], item.get("unit", ""), item["due_on"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique
