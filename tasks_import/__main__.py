@@ -43,7 +43,9 @@ def _parse_file(path: pathlib.Path) -> ParseResult:
     try:
         text = decode_bytes(path.read_bytes())
     except (OSError, InputError) as error:
-        return ParseResult(warnings=[ParseWarning(None, None, f"{path}: {error}", "unreadable_file")])
+        return ParseResult(
+            warnings=[ParseWarning(None, None, f"{path}: {error}", "unreadable_file")]
+        )
     return parse_text(text, source_name=str(path))
 
 
@@ -51,9 +53,15 @@ def _print_summary(result: ParseResult) -> None:
     for document in result.documents:
         leaves = document.leaf_tasks
         signed = document.signed_on.isoformat() if document.signed_on else "-"
-        print(f"{document.doc_number or '(无文号)'}  {signed}  {len(leaves):>3} 项任务  {document.title}")
+        print(
+            f"{document.doc_number or '(无文号)'}  {signed}  {len(leaves):>3} 项任务  {document.title}"
+        )
     for warning in result.warnings:
-        where = f"{warning.doc_number or ''} 第{warning.line}行" if warning.line else warning.doc_number or ""
+        where = (
+            f"{warning.doc_number or ''} 第{warning.line}行"
+            if warning.line
+            else warning.doc_number or ""
+        )
         print(f"  ! [{warning.code}] {where} {warning.message}")
 
 

@@ -101,6 +101,11 @@ def _is_letterhead(text: str) -> bool:
     return bool(LETTERHEAD_RE.match(text))
 
 
+def is_signature_line(text: str) -> bool:
+    """The issuer line above a signing date (``聊城市人民政府办公室``), as its own line."""
+    return _is_letterhead(text) and not text.endswith("文件")
+
+
 def _is_title(text: str) -> bool:
     return "。" not in text and len(text) < 120 and bool(TITLE_WORDS_RE.search(text))
 
@@ -155,7 +160,11 @@ def document_key_at(lines: list[SourceLine], index: int) -> str | None:
         number = doc_number_of(text)
         if number:
             return number
-        if DECREE_NUMBER_RE.match(text) and j > 0 and DECREE_HEAD_RE.match(_previous_text(lines, j)):
+        if (
+            DECREE_NUMBER_RE.match(text)
+            and j > 0
+            and DECREE_HEAD_RE.match(_previous_text(lines, j))
+        ):
             return _previous_text(lines, j) + text
         if CHRONICLE_RE.match(text):
             return _chronicle_key(lines, j)
@@ -186,10 +195,7 @@ def table_of_contents_pages(lines: list[SourceLine]) -> dict[str, int]:
             key = f"大事记{chronicle[1]}年{int(chronicle[2])}月"
         else:
             number = DOC_NUMBER_RE.search(key)
-            if number:
-                key = doc_number_of(number.group()) or key
-            else:
-                key = key.replace(" ", "")
+            key = (doc_number_of(number.group()) if number else None) or key.replace(" ", "")
         pages.setdefault(key, int(match["page"]))
     return pages
 

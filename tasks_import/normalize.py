@@ -65,7 +65,11 @@ STRAY_SPACE_RE = re.compile(
 # OCR slips that recur in the seeds: (pattern, replacement, why)
 # ---------------------------------------------------------------------------------------------
 OCR_FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"市市(?=[^场])"), "市", "doubled 市 (001 L383 市市财政局; keep 市市场监管局, even split 003 L1547)"),
+    (
+        re.compile(r"市市(?=[^场])"),
+        "市",
+        "doubled 市 (001 L383 市市财政局; keep 市市场监管局, even split 003 L1547)",
+    ),
     (re.compile(f"(?<=[{CJK}])\\s*\\band\\b\\s*(?=[{CJK}“])"), "和", "English and (001 L424)"),
     (re.compile(r"在平(?=县|撤县|化工|鲁县)"), "茌平", "茌 read as 在 (002 L255 实现在平撤县设区)"),
 )
@@ -277,9 +281,8 @@ def _continues(line: Line, *, is_heading) -> bool:
         return True
     if is_heading(text) and last not in MID_SENTENCE_ENDINGS:
         return False
-    if line.heading_markup and "。" not in text and last not in MID_SENTENCE_ENDINGS:
-        return False
-    return True
+    # a markdown heading without a sentence (a plan title) closes too
+    return not (line.heading_markup and "。" not in text and last not in MID_SENTENCE_ENDINGS)
 
 
 OPEN_BRACKETS = "（("

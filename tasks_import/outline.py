@@ -32,7 +32,12 @@ CN_DIGITS = "一二三四五六七八九十百零〇"
 # (full-width brackets, no stray spaces), so （7） and (8)␣ are the same kind.
 # ---------------------------------------------------------------------------------------------
 OUTLINE_MARKERS: tuple[tuple[str, re.Pattern[str], str, str], ...] = (
-    ("section", re.compile(f"^(?P<num>[{CN_DIGITS}]{{1,4}})、"), "{num}", "000 L106 一、主要预期目标"),
+    (
+        "section",
+        re.compile(f"^(?P<num>[{CN_DIGITS}]{{1,4}})、"),
+        "{num}",
+        "000 L106 一、主要预期目标",
+    ),
     (
         "paren_cn",
         re.compile(f"^（(?P<num>[{CN_DIGITS}]{{1,4}})）"),
@@ -75,7 +80,7 @@ CN_VALUES = {ch: i for i, ch in enumerate("零一二三四五六七八九", star
 
 def chinese_number(text: str) -> int:
     """一 -> 1, 十二 -> 12, 二十三 -> 23 (enough for outline numbers)."""
-    text = text.replace("〇", "零")
+    text = text.replace("〇", "零").lstrip("零")
     if "百" in text:
         hundreds, _, rest = text.partition("百")
         return CN_VALUES.get(hundreds, 1) * 100 + (chinese_number(rest) if rest else 0)
@@ -115,14 +120,17 @@ def match_marker(text: str) -> Marker | None:
 
 def starts_new_line(text: str) -> bool:
     """Whether a physical line must not be glued to the line before it."""
-    return bool(
-        match_marker(text) or LINE_LABEL_RE.match(text) or OTHER_LINE_STARTS_RE.match(text)
-    )
+    return bool(match_marker(text) or LINE_LABEL_RE.match(text) or OTHER_LINE_STARTS_RE.match(text))
 
 
 def is_heading(text: str) -> bool:
-    """A numbered line with no sentence in it: （一）工作目标, 1. 战略定位."""
-    return "。" not in text and len(text) <= 60 and match_marker(text) is not None
+    """A numbered line with no sentence in it (（一）工作目标, 1. 战略定位), or the title of a
+    second plan printed under the same 文号 (003 L741 关于支持纺织服装产业高质量发展的若干措施)."""
+    if "。" in text or len(text) > 60:
+        return False
+    if match_marker(text) is not None:
+        return True
+    return text.startswith("关于") and bool(PLAN_TITLE_RE.search(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +192,9 @@ def build_outline(lines: list[Line]) -> Outline:
     tables: list[list[Line]] = []
     stack: list[Node] = []
     in_attachment_list = False
-    pending_title: Line | None = None
+    # A plan title seen since the last item, with where it sits: (its node or None, index in
+    # that node's lines). Everything from the title on belongs to the next plan, if one starts.
+    pending_title: tuple[Line, Node | None, int] | None = None
     previous_was_table = False
     for line in lines:
         if line.table_row:
@@ -203,18 +213,29 @@ def build_outline(lines: list[Line]) -> Outline:
             in_attachment_list = False
 
         if marker is None:
+            if _looks_like_plan_title(line):
+                owner = stack[-1] if stack else None
+                at = len(owner.lines) if owner else len(plans[-1].preamble)
+                pending_title = (line, owner, at)
             if stack:
                 stack[-1].lines.append(line)
             else:
                 plans[-1].preamble.append(line)
-            pending_title = line if _looks_like_plan_title(line) else None
             continue
 
         plan = plans[-1]
         if _restarts_plan(plan, marker, stack):
-            if pending_title is not None and stack and pending_title in stack[-1].lines:
-                stack[-1].lines.remove(pending_title)
-            plan = Plan(title=pending_title.text if pending_title else "")
+            title = ""
+            preamble: list[Line] = []
+            if pending_title is not None:
+                # 聊政办发〔2023〕10号 L741–743: the second plan's title and its preamble follow
+                # the first plan's last item; they open the new plan instead.
+                title_line, owner, at = pending_title
+                title = title_line.text
+                if owner is not None and owner in stack:
+                    preamble = owner.lines[at:]
+                    del owner.lines[at:]
+            plan = Plan(title=title, preamble=preamble)
             plans.append(plan)
             stack = []
         pending_title = None

@@ -57,7 +57,7 @@ def parse_text(text: str, *, source_name: str | None = None) -> ParseResult:
     """Parse one gazette issue (or a pasted plan) into documents, tasks and warnings."""
     try:
         return _parse(text if isinstance(text, str) else str(text))
-    except Exception as error:  # noqa: BLE001 - the contract is "never raise on text"
+    except Exception as error:
         where = f"{source_name}: " if source_name else ""
         return ParseResult(
             warnings=[
@@ -77,7 +77,9 @@ def _parse(text: str) -> ParseResult:
     order = rebuild_reading_order(source_lines)
     for number in order.unpaired_markers:
         result.warnings.append(
-            ParseWarning(None, number, "分页标记（下转/上接）找不到对应的另一半", "unpaired_page_marker")
+            ParseWarning(
+                None, number, "分页标记（下转/上接）找不到对应的另一半", "unpaired_page_marker"
+            )
         )
     gazette, spans = documents.split_documents(order.lines)
     result.gazette_year, result.gazette_issue = gazette.year, gazette.issue
@@ -116,7 +118,9 @@ def _parse_document(span: DocumentSpan) -> tuple[ParsedDocument, list[ParseWarni
     if span.kind == "大事记":
         return document, []
     lines = join_lines(
-        _outline_region(span), starts_new_line=outline.starts_new_line, is_heading=outline.is_heading
+        _outline_region(span),
+        starts_new_line=outline.starts_new_line,
+        is_heading=outline.is_heading,
     )
     tree = outline.build_outline(lines)
     plans_with_tasks = []
@@ -155,7 +159,18 @@ def _outline_region(span: DocumentSpan) -> list:
     after = body[date_at + 1 :]
     if sum(1 for line in after if line.text) >= 3:
         return after
-    return body[:date_at]
+    return _without_signature(body[:date_at])
+
+
+def _without_signature(lines: list) -> list:
+    """Drop the issuer printed above the signing date (``聊城市人民政府办公室`` ⏎ ``2018年9月3日``):
+    it closes the document and is not part of its last task (001 L820, 003 L901)."""
+    end = len(lines)
+    while end and not lines[end - 1].text:
+        end -= 1
+    if end and documents.is_signature_line(lines[end - 1].text):
+        return lines[: end - 1]
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,7 +287,9 @@ def _leaf_tasks(
         base.text = _tidy(text.text)
         base.deadline = extract_deadline(base.text, doc_year=year)
         base.targets = _targets(base.text)
-        context.warn(base.source_lines[0], f"任务 {base.number} 未写明责任单位", "task_without_units")
+        context.warn(
+            base.source_lines[0], f"任务 {base.number} 未写明责任单位", "task_without_units"
+        )
         return [base]
 
     if len(item.tags) == 1:
@@ -381,7 +398,11 @@ def _plan_parent(label: str, plan: Plan, tasks: list[ParsedTask]) -> ParsedTask:
     first = min(t.source_lines[0] for t in tasks)
     last = max(t.source_lines[1] for t in tasks)
     return ParsedTask(
-        number=label, parent=None, leaf=False, text=plan.title, title=plan.title,
+        number=label,
+        parent=None,
+        leaf=False,
+        text=plan.title,
+        title=plan.title,
         source_lines=(first, last),
     )
 

@@ -22,7 +22,9 @@ from tasks_import import documents
 from tasks_import.normalize import SourceLine
 
 # After normalisation every spelling is full-width and unspaced: （下转第13页）, （上接第29页）.
-PAGE_MARKER_RE = re.compile(r"（\s*(?P<kind>上接|下转|接上|转下)\s*第?\s*(?P<page>\d{1,4})\s*页\s*）")
+PAGE_MARKER_RE = re.compile(
+    r"（\s*(?P<kind>上接|下转|接上|转下)\s*第?\s*(?P<page>\d{1,4})\s*页\s*）"
+)
 CONTINUED_FROM = ("上接", "接上")
 
 
@@ -114,7 +116,9 @@ def _pair_markers(
     free = list(senders)
     for tail in tails:
         candidates = [
-            s for s in free if sender_pages[s.index] is not None and sender_pages[s.index] <= tail.page
+            s
+            for s in free
+            if sender_pages[s.index] is not None and sender_pages[s.index] <= tail.page
         ]
         if candidates:
             chosen = max(candidates, key=lambda s: (sender_pages[s.index], -s.index))

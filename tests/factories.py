@@ -89,3 +89,15 @@ def make_period(year: int = 2018, index: int = 1, **fields) -> ReportingPeriod:
     return ReportingPeriod.objects.create(
         cadence="quarterly", year=year, index=index, starts_on=start, ends_on=end, **fields
     )
+
+
+# --- reporting ------------------------------------------------------------------------------
+def make_report(task: Task, unit: Unit, period: ReportingPeriod, **fields):
+    """A report row as the services would leave it (for tests that start mid-flow)."""
+    from tracker.models import ProgressReport
+
+    fields.setdefault("is_consolidated", True)
+    fields.setdefault("progress", "按计划推进。")
+    fields.setdefault("percent", 50)
+    fields.setdefault("progress_status", ProgressReport.Progress.ON_TRACK)
+    return ProgressReport.objects.create(task=task, unit=unit, period=period, **fields)

@@ -44,3 +44,6 @@ SORTS = {
     ],
 }
 DEFAULT_SORT = "plan"
+
+# The plan list: newest year first (index document_browse_year_idx, read backwards).
+PLAN_KEYS = [("k_year", F("year"), True), ("k_id", F("id"), True)]

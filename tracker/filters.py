@@ -174,11 +174,12 @@ class TaskFilterSet(django_filters.FilterSet):
     def qs(self):
         if not hasattr(self, "_qs") and self.is_bound and not self.form.is_valid():
             # A bad value (a deleted unit, a malformed date) shows nothing rather than all.
-            self._qs = self.queryset.none()
+            self._qs = sort_tasks(self.queryset.none(), DEFAULT_SORT)
         return super().qs
 
 
 def sort_tasks(queryset, sort: str):
+    """Order tasks by one of the keyset sorts of tracker/browse_sorts.py."""
     keys = SORTS[sort]
     queryset = queryset.alias(**{alias: expression for alias, expression, _desc in keys})
     return queryset.order_by(

@@ -63,7 +63,7 @@ def encode_cursor(sort: str, values: list) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(sort: str, cursor: str | None) -> list | None:
+def decode_cursor(sort: str, cursor: str | None, keys=None) -> list | None:
     """The key values in a cursor, or None when it is missing, malformed or for another sort."""
     if not cursor:
         return None
@@ -72,7 +72,7 @@ def decode_cursor(sort: str, cursor: str | None) -> list | None:
         cursor_sort, values = json.loads(raw)
     except (ValueError, binascii.Error, TypeError):
         return None
-    keys = SORTS.get(sort)
+    keys = keys or SORTS.get(sort)
     if cursor_sort != sort or not isinstance(values, list) or len(values) != len(keys):
         return None
     decoded = []
@@ -107,16 +107,19 @@ def _after_q(keys, values, *, backwards: bool) -> Q:
     return Q(**{f"{first_alias}__{'gte' if forward else 'lte'}": values[0]}) & condition
 
 
-def keyset_page(queryset, sort: str, *, after=None, before=None, size: int) -> KeysetPage:
-    """One page of a queryset already sorted by `tracker.filters.sort_tasks(…, sort)`.
+def keyset_page(
+    queryset, sort: str, *, after=None, before=None, size: int, keys=None
+) -> KeysetPage:
+    """One page of a queryset already sorted by `sort_by_keys(…, keys)`.
 
-    `after`/`before` are cursors from a previous page. One query (two when a "previous"
-    link reaches back past the first page, which is then shown instead).
+    `keys` defaults to the task sort `SORTS[sort]`. `after`/`before` are cursors from a
+    previous page. One query (two when a "previous" link reaches back past the first
+    page, which is then shown instead).
     """
-    keys = SORTS[sort]
+    keys = keys or SORTS[sort]
     aliases = [alias for alias, _e, _d in keys]
-    before_values = decode_cursor(sort, before)
-    after_values = None if before_values else decode_cursor(sort, after)
+    before_values = decode_cursor(sort, before, keys)
+    after_values = None if before_values else decode_cursor(sort, after, keys)
     if before_values:
         reverse = queryset.filter(_after_q(keys, before_values, backwards=True)).reverse()
         rows = list(reverse.annotate(**_key_annotations(keys))[: size + 1])
@@ -132,9 +135,15 @@ def keyset_page(queryset, sort: str, *, after=None, before=None, size: int) -> K
     return _page(rows[:size], aliases, sort, more_after=more_after, more_before=bool(after_values))
 
 
-def _key_annotations(keys):
-    from django.db.models import F
+def sort_by_keys(queryset, keys):
+    """Order a queryset by keyset keys [(alias, expression, descending), …]."""
+    queryset = queryset.alias(**{alias: expression for alias, expression, _desc in keys})
+    return queryset.order_by(
+        *[f"-{alias}" if descending else alias for alias, _expression, descending in keys]
+    )
 
+
+def _key_annotations(keys):
     return {f"{alias}_value": F(alias) for alias, _e, _d in keys}
 
 

@@ -299,3 +299,14 @@ CELERY_BEAT_SCHEDULE["reminders-sweep"] = {
     "schedule": float(DUBAN_EMAIL_SWEEP_SECONDS),
 }
 # --- end reminders ------------------------------------------------------------------------
+
+# --- Reporting (tracker/services/reporting.py, periods.py) --------------------------------
+# Time alone turns tasks yellow or red, so every task's stored schedule status and light
+# are recomputed nightly (report changes refresh their own task at once). 00:30 Asia/Shanghai.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["reporting-refresh-schedules"] = {
+    "task": "tracker.refresh_schedules",
+    "schedule": crontab(hour=0, minute=30),
+}
+# --- end reporting --------------------------------------------------------------------------

@@ -101,7 +101,9 @@ def _dates_of(name: str, match: re.Match[str], doc_year: int | None) -> tuple[dt
     return ()
 
 
-def _scan(text: str, doc_year: int | None) -> list[_Found]:
+def _scan(text: str, doc_year: int | None, *, drop_past: bool = True) -> list[_Found]:
+    """Every time expression of ``text``; ``drop_past`` treats dates before the document's year
+    as past references (prose only: an explicit 完成时限 field is taken as written)."""
     chars = list(text)
     for pattern, _note, _quote in NOT_A_DEADLINE:
         for match in pattern.finditer(text):
@@ -120,7 +122,7 @@ def _scan(text: str, doc_year: int | None) -> list[_Found]:
         masked = "".join(chars)
         for match in pattern.finditer(masked):
             dates = _dates_of(name, match, doc_year)
-            if doc_year is not None:
+            if doc_year is not None and drop_past:
                 dates = tuple(d for d in dates if d.year >= doc_year)
                 if not dates and name not in ("month_end_no_year", "month_day_no_year"):
                     # a past reference such as 到2017年年底: not a deadline
@@ -131,7 +133,7 @@ def _scan(text: str, doc_year: int | None) -> list[_Found]:
     masked = "".join(chars)
     for match in HORIZON_RE.finditer(masked):
         year = int(match.group("y") or match.group("y_list") or match.group("y_bare"))
-        if doc_year is not None and year < doc_year:
+        if doc_year is not None and drop_past and year < doc_year:
             continue
         found.append(
             _Found(
@@ -180,7 +182,9 @@ def extract_deadline(text: str, *, doc_year: int | None, field_text: str | None 
     """The task's deadline from an explicit field (wins) or from its prose."""
     field_clean = clean(field_text or "")
     if field_clean:
-        deadline = _decide(_scan(field_clean, doc_year), doc_year, field_clean)
+        # An explicit field always wins, whatever its year (a plan may restate an older
+        # deadline, or the document's year may be misread): never fall back to the prose.
+        deadline = _decide(_scan(field_clean, doc_year, drop_past=False), doc_year, field_clean)
         if deadline.kind == DeadlineKind.NONE:
             kind = DeadlineKind.ONGOING if _FIELD_ONGOING_RE.match(field_clean) else deadline.kind
             return Deadline(text=field_clean, kind=kind)

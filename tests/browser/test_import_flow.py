@@ -27,7 +27,7 @@ def test_it_uploads_previews_fixes_and_confirms_a_seed(page, eager_celery):
     page.wait_for_url("**/imports/*/")
     assert page.get_by_role("heading", name="聊政发〔2018〕7号", exact=False).first.is_visible()
     assert page.get_by_text("牵头领导：郭建民").first.is_visible()
-    screenshot(page, "import-preview")
+    screenshot(page, "import-preview", full_page=False)
 
     # Task 一.1's second unit (市财政局, cooperating) is made a lead before saving.
     role_select = page.locator("select[name^='role-0-1-1']")

@@ -10,7 +10,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
-from tasks_import import parse_text  # noqa: E402
+from tasks_import import parse_text
 
 BUDGET_SECONDS = 1.0
 SEEDS = sorted((pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "seeds").glob("*.txt"))

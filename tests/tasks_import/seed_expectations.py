@@ -59,7 +59,9 @@ def unit_key(unit) -> str:
     """How a unit is written in the expected files: "lead 市发改委", "responsible 市农委
     [inferred]", "responsible 市农委 [separately]"."""
     flags = "".join(
-        f" [{flag}]" for flag, on in (("separately", unit.separately), ("inferred", unit.inferred)) if on
+        f" [{flag}]"
+        for flag, on in (("separately", unit.separately), ("inferred", unit.inferred))
+        if on
     )
     return f"{unit.role} {unit.name}{flags}"
 

@@ -8,9 +8,15 @@ from tasks_import.outline import is_heading, starts_new_line
     ("raw", "clean"),
     [
         ("## 一、主要预期目标", "一、主要预期目标"),  # 000 L106 heading depth
-        ("**牵头领导：**任晓旺；**牵头单位：**市农委；", "牵头领导：任晓旺；牵头单位：市农委；"),  # L194
+        (
+            "**牵头领导：**任晓旺；**牵头单位：**市农委；",
+            "牵头领导：任晓旺；牵头单位：市农委；",
+        ),  # L194
         ("（**牵头单位：市科**", "（牵头单位：市科"),  # 000 L920 bold closing mid-name
-        ("  - 2.《聊城市养犬管理条例》（市公安局起草）", "2.《聊城市养犬管理条例》（市公安局起草）"),
+        (
+            "  - 2.《聊城市养犬管理条例》（市公安局起草）",
+            "2.《聊城市养犬管理条例》（市公安局起草）",
+        ),
         ("(8) 实现管道天然气乡镇全覆盖", "（8）实现管道天然气乡镇全覆盖"),  # 000 L461
         ("牵头领导: 任晓旺; 牵头单位: 市交通运输局", "牵头领导：任晓旺；牵头单位：市交通运输局"),
         ("2018 年 2 月 12 日", "2018年2月12日"),  # 000 L645
@@ -55,7 +61,9 @@ def test_it_rejoins_a_unit_name_split_mid_word():
 
 def test_it_rejoins_markdown_hard_wraps():
     # 000 L220–222
-    lines = _join("14. 今年，要确保莘南高速建成通车，2019  \n年、2020年，青兰高速、高唐至东阿高速分别  \n建成通车。")
+    lines = _join(
+        "14. 今年，要确保莘南高速建成通车，2019  \n年、2020年，青兰高速、高唐至东阿高速分别  \n建成通车。"
+    )
     assert len(lines) == 1
     assert "分别建成通车。" in lines[0].text
 
@@ -68,7 +76,11 @@ def test_it_keeps_a_heading_apart_from_the_paragraph_below():
 
 def test_it_starts_a_new_line_at_every_number_and_label():
     lines = _join("发挥企业作用\n\n2. 支持高校院所\n\n牵头领导：郭建民；")
-    assert [line.text for line in lines] == ["发挥企业作用", "2. 支持高校院所", "牵头领导：郭建民；"]
+    assert [line.text for line in lines] == [
+        "发挥企业作用",
+        "2. 支持高校院所",
+        "牵头领导：郭建民；",
+    ]
 
 
 def test_normalize_text_is_idempotent():

@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 os.environ["OPENPYXL_LXML"] = "False"
 
-import openpyxl  # noqa: E402
+import openpyxl
 
 if openpyxl.LXML:
     raise ImproperlyConfigured(

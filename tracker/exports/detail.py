@@ -7,7 +7,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracker.exports.rows import TaskRow, format_datetime
+from tracker.exports.rows import ReportInfo, TaskRow, format_datetime
 from tracker.exports.xlsx import Styles, set_up_page, write_title
 
 DETAIL_COLUMNS = [
@@ -31,8 +31,16 @@ FIRST_DATA_ROW = 3
 class DetailSheet:
     """Writes the detail sheet; call `add(row)` for each task in plan order."""
 
-    def __init__(self, workbook, styles: Styles, *, name: str, title: str, subtitle: str,
-                 documents: dict[int, str] | None = None):
+    def __init__(
+        self,
+        workbook,
+        styles: Styles,
+        *,
+        name: str,
+        title: str,
+        subtitle: str,
+        documents: dict[int, str] | None = None,
+    ):
         self.sheet = workbook.add_worksheet(name)
         self.styles = styles
         # With several plans, a merged row names each plan before its tasks.
@@ -45,30 +53,43 @@ class DetailSheet:
         self.sheet.set_row(HEADER_ROW, 30)
         for index, (label, _width) in enumerate(DETAIL_COLUMNS):
             self.sheet.write_string(HEADER_ROW, index, str(label), styles.header)
-        set_up_page(self.sheet, header_rows=FIRST_DATA_ROW, columns=len(DETAIL_COLUMNS),
-                    title_rows=(HEADER_ROW, HEADER_ROW))
+        set_up_page(
+            self.sheet,
+            header_rows=FIRST_DATA_ROW,
+            columns=len(DETAIL_COLUMNS),
+            title_rows=(HEADER_ROW, HEADER_ROW),
+        )
         self.row = FIRST_DATA_ROW
         self.index = 0
         self.document_id = None
         self.section_pk = None
         self.unreported = _("未报送")
 
-    def add(self, task: TaskRow) -> None:
+    def add(self, task: TaskRow, report: ReportInfo | None | bool = True) -> None:
+        """Write a task; `report` defaults to the task's consolidated report."""
         sheet, styles = self.sheet, self.styles
         if self.documents is not None and task.document_id != self.document_id:
-            sheet.merge_range(self.row, 0, self.row, self.last_column,
-                              self.documents.get(task.document_id, ""), styles.document)
+            sheet.merge_range(
+                self.row,
+                0,
+                self.row,
+                self.last_column,
+                self.documents.get(task.document_id, ""),
+                styles.document,
+            )
             self.row += 1
             self.section_pk = None
         self.document_id = task.document_id
         section = task.section
         if section is not None and section.pk != self.section_pk:
-            sheet.merge_range(self.row, 0, self.row, self.last_column, section.label,
-                              styles.section)
+            sheet.merge_range(
+                self.row, 0, self.row, self.last_column, section.label, styles.section
+            )
             self.row += 1
         self.section_pk = section.pk if section is not None else None
         self.index += 1
-        report = task.consolidated_report
+        if report is True:
+            report = task.consolidated_report
         row = self.row
         write = sheet.write_string
         text, center = styles.text, styles.center
@@ -91,3 +112,18 @@ class DetailSheet:
         write(row, 9, task.status_label, center)
         write(row, 10, task.light_label, styles.light.get(task.light, center))
         self.row += 1
+
+
+def build_detail_workbook(
+    path, *, tasks, period, title: str, subtitle: str, on_progress=None, tmpdir=None
+) -> int:
+    """A workbook holding only the detail sheet (the benchmark measures this); rows written."""
+    from tracker.exports.rows import iter_task_rows
+    from tracker.exports.xlsx import open_workbook
+
+    workbook = open_workbook(path, tmpdir=tmpdir)
+    sheet = DetailSheet(workbook, Styles(workbook), name=_("明细"), title=title, subtitle=subtitle)
+    for task in iter_task_rows(tasks, period=period, on_chunk=on_progress):
+        sheet.add(task)
+    workbook.close()
+    return sheet.index

@@ -157,7 +157,8 @@ class UnitDirectory:
 
     def __init__(self):
         self.names = {
-            pk: short or name for pk, name, short in Unit.objects.values_list("pk", "name", "short_name")
+            pk: short or name
+            for pk, name, short in Unit.objects.values_list("pk", "name", "short_name")
         }
         self.members: dict[int, list[int]] = {}
         through = UnitGroup.members.through
@@ -173,16 +174,20 @@ def iter_task_rows(
     directory: UnitDirectory | None = None,
     chunk_size: int | None = None,
     with_sections: bool = True,
+    keep_order: bool = False,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[TaskRow]:
     """Yield the tasks as TaskRows in plan order, a chunk of queries per `chunk_size` tasks.
 
     With `period`, each row carries the reports of that period; with `periods` (the
     ledger), the consolidated reports of all of them keyed by (period id) in `reports`.
+    With `keep_order` the queryset's own ordering is kept (it must be deterministic).
     `on_chunk(n)` is called after each chunk with the number of rows done so far.
     """
     chunk_size = chunk_size or settings.EXPORT_CHUNK_SIZE
-    ordered = tasks.order_by("document_id", "order", "pk").values_list(*TASK_FIELDS)
+    if not keep_order:  # plan order; a list export keeps the list's own sort
+        tasks = tasks.order_by("document_id", "order", "pk")
+    ordered = tasks.values_list(*TASK_FIELDS)
     section_cache: dict[int, dict[int, tuple[int | None, str]]] = {}
     done = 0
     for chunk in _chunks(ordered.iterator(chunk_size=chunk_size), chunk_size):

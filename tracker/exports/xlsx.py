@@ -44,37 +44,127 @@ class Styles:
     def __init__(self, workbook: xlsxwriter.Workbook):
         add = workbook.add_format
         border = {"border": 1, "border_color": "#000000"}
-        self.title = add({"font_name": TITLE_FONT, "font_size": 18, "bold": True,
-                          "align": "center", "valign": "vcenter"})
-        self.subtitle = add({"font_name": BODY_FONT, "font_size": 12, "align": "center",
-                             "valign": "vcenter"})
-        self.header = add({"font_name": TITLE_FONT, "font_size": 12, "bold": True,
-                           "align": "center", "valign": "vcenter", "text_wrap": True,
-                           "bg_color": "#D9D9D9", **border})
-        self.editable_header = add({"font_name": TITLE_FONT, "font_size": 12, "bold": True,
-                                    "align": "center", "valign": "vcenter", "text_wrap": True,
-                                    "bg_color": "#FFF2CC", **border})
-        self.document = add({"font_name": TITLE_FONT, "font_size": 13, "bold": True,
-                             "align": "left", "valign": "vcenter", "bg_color": "#BDD7EE",
-                             **border})
-        self.section = add({"font_name": TITLE_FONT, "font_size": 12, "align": "left",
-                            "valign": "vcenter", "bg_color": "#F2F2F2", **border})
-        self.text = add({"font_name": BODY_FONT, "font_size": 11, "text_wrap": True,
-                         "valign": "vcenter", "align": "left", **border})
-        self.center = add({"font_name": BODY_FONT, "font_size": 11, "text_wrap": True,
-                           "valign": "vcenter", "align": "center", **border})
-        self.number = add({"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter",
-                           "align": "center", **border})
-        self.percent = add({"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter",
-                            "align": "center", "num_format": "0.0%", **border})
-        self.paragraph = add({"font_name": BODY_FONT, "font_size": 14, "text_wrap": True,
-                              "valign": "top", "align": "left"})
-        self.caption = add({"font_name": TITLE_FONT, "font_size": 13, "bold": True,
-                            "valign": "vcenter"})
+        self.title = add(
+            {
+                "font_name": TITLE_FONT,
+                "font_size": 18,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        )
+        self.subtitle = add(
+            {"font_name": BODY_FONT, "font_size": 12, "align": "center", "valign": "vcenter"}
+        )
+        self.header = add(
+            {
+                "font_name": TITLE_FONT,
+                "font_size": 12,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+                "bg_color": "#D9D9D9",
+                **border,
+            }
+        )
+        self.editable_header = add(
+            {
+                "font_name": TITLE_FONT,
+                "font_size": 12,
+                "bold": True,
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+                "bg_color": "#FFF2CC",
+                **border,
+            }
+        )
+        self.document = add(
+            {
+                "font_name": TITLE_FONT,
+                "font_size": 13,
+                "bold": True,
+                "align": "left",
+                "valign": "vcenter",
+                "bg_color": "#BDD7EE",
+                **border,
+            }
+        )
+        self.section = add(
+            {
+                "font_name": TITLE_FONT,
+                "font_size": 12,
+                "align": "left",
+                "valign": "vcenter",
+                "bg_color": "#F2F2F2",
+                **border,
+            }
+        )
+        self.text = add(
+            {
+                "font_name": BODY_FONT,
+                "font_size": 11,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "left",
+                **border,
+            }
+        )
+        self.center = add(
+            {
+                "font_name": BODY_FONT,
+                "font_size": 11,
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+                **border,
+            }
+        )
+        self.number = add(
+            {
+                "font_name": BODY_FONT,
+                "font_size": 11,
+                "valign": "vcenter",
+                "align": "center",
+                **border,
+            }
+        )
+        self.percent = add(
+            {
+                "font_name": BODY_FONT,
+                "font_size": 11,
+                "valign": "vcenter",
+                "align": "center",
+                "num_format": "0.0%",
+                **border,
+            }
+        )
+        self.paragraph = add(
+            {
+                "font_name": BODY_FONT,
+                "font_size": 14,
+                "text_wrap": True,
+                "valign": "top",
+                "align": "left",
+            }
+        )
+        self.caption = add(
+            {"font_name": TITLE_FONT, "font_size": 13, "bold": True, "valign": "vcenter"}
+        )
         self.light = {
-            light: add({"font_name": BODY_FONT, "font_size": 11, "bold": True,
-                        "align": "center", "valign": "vcenter", "bg_color": fill,
-                        "font_color": font, **border})
+            light: add(
+                {
+                    "font_name": BODY_FONT,
+                    "font_size": 11,
+                    "bold": True,
+                    "align": "center",
+                    "valign": "vcenter",
+                    "bg_color": fill,
+                    "font_color": font,
+                    **border,
+                }
+            )
             for light, (fill, font) in LIGHT_COLOURS.items()
         }
 
@@ -88,7 +178,8 @@ def set_up_page(sheet, *, header_rows: int, columns: int, title_rows: tuple[int,
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.repeat_rows(*title_rows)
     sheet.set_footer("&C" + _("第 &P 页，共 &N 页"))
-    sheet.freeze_panes(header_rows, 0)
+    if header_rows:
+        sheet.freeze_panes(header_rows, 0)
 
 
 def write_title(sheet, styles: Styles, *, title: str, subtitle: str, last_column: int) -> None:

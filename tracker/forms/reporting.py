@@ -64,7 +64,9 @@ class ReportForm(forms.Form):
     attachments = MultipleFileField(
         label=gettext_lazy("佐证材料"),
         required=False,
-        help_text=gettext_lazy("可多选；支持 PDF、JPG、PNG、Word、Excel，每个文件不超过 %(mb)d MB。")
+        help_text=gettext_lazy(
+            "可多选；支持 PDF、JPG、PNG、Word、Excel，每个文件不超过 %(mb)d MB。"
+        )
         % {"mb": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -114,8 +116,14 @@ class ReportForm(forms.Form):
     def content(self) -> dict:
         return {
             name: self.cleaned_data[name]
-            for name in ("progress_status", "percent", "progress", "problems", "coordination",
-                         "next_steps")
+            for name in (
+                "progress_status",
+                "percent",
+                "progress",
+                "problems",
+                "coordination",
+                "next_steps",
+            )
         }
 
 

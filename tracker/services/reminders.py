@@ -15,10 +15,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tracker import audit, workdays
 from tracker.models import (
@@ -49,6 +51,9 @@ REPORTING_ROLES = (
 # reports are still missing.
 COUNTED_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
 TITLE_CHARS = 60
+# Spelled out rather than negated: a negated lookup across a many-valued relation (a unit
+# group's assignments) would become "no assignment at all is done".
+OPEN_STATUSES = [status for status in ScheduleStatus if status != ScheduleStatus.DONE]
 
 # The order in which an e-mail lists its sections (and the most urgent decides the subject).
 ITEM_ORDER = [
@@ -402,7 +407,7 @@ class _Planner:
                 .first()
             )
             if period is not None:
-                year, week, _ = self.today.isocalendar()
+                year, week, _weekday = self.today.isocalendar()
                 rows += self.digests_for(
                     period,
                     OutgoingEmail.Kind.WEEKLY_DIGEST,
@@ -489,19 +494,23 @@ def missing_reports(period: ReportingPeriod, *, led_by_officials: bool = False):
     answers for jointly — directly or as a member of an assigned unit group. Two queries.
     """
     counted = ProgressReport.objects.filter(
-        period=period, status__in=COUNTED_STATUSES, task_id=OuterRef("task_id")
+        period=period,
+        status__in=COUNTED_STATUSES,
+        task_id=OuterRef("task_id"),
+        unit_id=OuterRef("unit_id"),
     )
     tasks = Q(
         task__is_leaf=True,
         task__document__reporting_cadence=period.cadence,
         task__document__year__lte=period.year,
-    ) & ~Q(task__schedule_status=ScheduleStatus.DONE)
+        task__schedule_status__in=OPEN_STATUSES,
+    )
     if led_by_officials:
         tasks &= Q(task__lead_officials__isnull=False)
     direct = (
         Assignment.objects.filter(tasks, role__in=REPORTING_ROLES, unit__isnull=False)
         .annotate(
-            reported=Exists(counted.filter(unit_id=OuterRef("unit_id"))),
+            reported=Exists(counted),
             short=_short_title("task__title", "task__text"),
             unit_name=Coalesce(NullIf("unit__short_name", Value("")), "unit__name"),
         )
@@ -517,8 +526,8 @@ def missing_reports(period: ReportingPeriod, *, led_by_officials: bool = False):
                 unitgroup__assignments__task__is_leaf=True,
                 unitgroup__assignments__task__document__reporting_cadence=period.cadence,
                 unitgroup__assignments__task__document__year__lte=period.year,
+                unitgroup__assignments__task__schedule_status__in=OPEN_STATUSES,
             )
-            & ~Q(unitgroup__assignments__task__schedule_status=ScheduleStatus.DONE)
             & (
                 Q(unitgroup__assignments__task__lead_officials__isnull=False)
                 if led_by_officials
@@ -529,14 +538,7 @@ def missing_reports(period: ReportingPeriod, *, led_by_officials: bool = False):
             task_id=F("unitgroup__assignments__task_id"),
         )
         .annotate(
-            reported=Exists(
-                ProgressReport.objects.filter(
-                    period=period,
-                    status__in=COUNTED_STATUSES,
-                    task_id=OuterRef("task_id"),
-                    unit_id=OuterRef("unit_id"),
-                )
-            ),
+            reported=Exists(counted),
             short=_short_title(
                 "unitgroup__assignments__task__title", "unitgroup__assignments__task__text"
             ),
@@ -608,3 +610,90 @@ def _dedupe(items: list) -> list:
             seen.add(key)
             unique.append(item)
     return unique
+
+
+# -- preferences and rules (what the office allows, what a user chooses) ---------------------
+
+REMINDER_KINDS = (
+    Kind.REPORT_DUE,
+    Kind.REPORT_OVERDUE,
+    Kind.REPORT_ESCALATION,
+    Kind.TASK_DUE,
+    Kind.TASK_OVERDUE,
+)
+
+
+@dataclass(frozen=True)
+class AllowedPreferences:
+    """What the office's active rules let a user choose."""
+
+    can_opt_out: bool
+    digest_frequencies: tuple[str, ...]
+
+
+def allowed_preferences() -> AllowedPreferences:
+    rules = list(ReminderRule.objects.filter(is_active=True))
+    reminders = [r for r in rules if r.kind in REMINDER_KINDS]
+    frequencies = []
+    if any(r.kind == Kind.DIGEST for r in rules):
+        frequencies.append(Profile.DigestFrequency.PER_PERIOD)
+    if any(r.kind == Kind.WEEKLY_DIGEST for r in rules):
+        frequencies.append(Profile.DigestFrequency.WEEKLY)
+    if not any(r.kind == Kind.DIGEST and r.mandatory for r in rules):
+        frequencies.append(Profile.DigestFrequency.NEVER)
+    return AllowedPreferences(
+        can_opt_out=any(not r.mandatory for r in reminders),
+        digest_frequencies=tuple(frequencies),
+    )
+
+
+@transaction.atomic
+def update_preferences(
+    profile: Profile, *, acting_user, email_reminders: bool, digest_frequency: str
+) -> Profile:
+    """A user's channel and digest choices, refused outside what the office allows."""
+    allowed = allowed_preferences()
+    if not email_reminders and not allowed.can_opt_out:
+        raise ValidationError(_("督查室要求接收催办邮件，不能退订。"))
+    if digest_frequency not in allowed.digest_frequencies:
+        raise ValidationError(_("督查室未开放该汇总邮件频率。"))
+    before = audit.snapshot(profile, ["email_reminders", "digest_frequency"])
+    profile.email_reminders = email_reminders
+    profile.digest_frequency = digest_frequency
+    profile.save(update_fields=["email_reminders", "digest_frequency"])
+    audit.record(
+        actor=acting_user,
+        action="reminders.preferences",
+        obj=profile,
+        before=before,
+        after=audit.snapshot(profile, ["email_reminders", "digest_frequency"]),
+    )
+    return profile
+
+
+RULE_FIELDS = ["kind", "days", "working_days", "weekday", "mandatory", "is_active"]
+
+
+@transaction.atomic
+def save_rules(changed: list[ReminderRule], deleted: list[ReminderRule], *, acting_user) -> int:
+    """The office's edits to the rule table, one audit row per rule changed or removed."""
+    old = {
+        r.pk: audit.snapshot(r, RULE_FIELDS)
+        for r in ReminderRule.objects.filter(pk__in=[r.pk for r in changed + deleted if r.pk])
+    }
+    for rule in changed:
+        rule.full_clean()
+        rule.save()
+        audit.record(
+            actor=acting_user,
+            action="reminders.rule_save",
+            obj=rule,
+            before=old.get(rule.pk),
+            after=audit.snapshot(rule, RULE_FIELDS),
+        )
+    for rule in deleted:
+        audit.record(
+            actor=acting_user, action="reminders.rule_delete", obj=rule, before=old.get(rule.pk)
+        )
+        rule.delete()
+    return len(changed) + len(deleted)

@@ -6,12 +6,19 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from tracker.models import WorkerHeartbeat
+from tracker.access import role_of
+from tracker.models import Profile, WorkerHeartbeat
 
 
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
+    # Clerks start at their reports, the supervision office at its review queue.
+    role = role_of(request.user)
+    if role == Profile.Role.CLERK:
+        return redirect("my_work")
+    if role == Profile.Role.SUPERVISOR:
+        return redirect("review_queue")
     return render(request, "home.html")
 
 

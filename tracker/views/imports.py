@@ -96,6 +96,7 @@ class UnitRow:
 class TaskRow:
     task: ParsedTask
     units: list[UnitRow]
+    officials: list[tuple[str, bool]]  # (name as written, known to the registry)
     source: str
     warnings: list[str] = field(default_factory=list)
 
@@ -145,9 +146,14 @@ def build_preview(batch: ImportBatch):
             task_warnings = [
                 m for line in range(start, end + 1) for m in warnings_by_line.get(line, [])
             ]
-            rows.append(
-                TaskRow(task, unit_rows, "\n".join(lines[max(start - 1, 0) : end]), task_warnings)
-            )
+            officials = [
+                (name, registry.resolve_official(name, on=document.signed_on) is not None)
+                for name in task.lead_officials
+            ]
+            # A parent spans its children's lines; its own heading line is what it adds.
+            last = end if task.leaf else min(end, start)
+            source = "\n".join(lines[max(start - 1, 0) : last])
+            rows.append(TaskRow(task, unit_rows, officials, source, task_warnings))
         documents.append(
             {"document": document, "rows": rows, "leaf_count": len(document.leaf_tasks)}
         )

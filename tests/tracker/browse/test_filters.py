@@ -1,0 +1,111 @@
+"""Each task-list filter, with a one-line count on the hand-counted city (conftest.py)."""
+
+import pytest
+from django.test import RequestFactory
+
+from tracker.filters import TaskFilterSet, task_filterset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def count(city, supervisor):
+    def count(**params):
+        request = RequestFactory().get("/tasks/", params)
+        request.user = supervisor
+        return task_filterset(request).qs.count()
+
+    return count
+
+
+def test_it_lists_only_leaf_tasks_without_filters(count):
+    assert count() == 6
+
+
+def test_it_filters_by_year(count):
+    assert (count(year=2018), count(year=2019)) == (4, 2)
+
+
+def test_it_filters_by_plan(count, city):
+    assert count(plan=city.plan19.pk) == 2
+
+
+def test_it_filters_by_section(count, city):
+    assert (count(section=city.s1.pk), count(section=city.s2.pk)) == (2, 2)
+
+
+def test_it_filters_a_renamed_unit_to_its_whole_lineage(count, city):
+    assert count(unit=city.fgw_new.pk) == 3  # t1, t2 as 市发改委 (2018), t5 as 市发展改革委
+    assert count(unit=city.fgw_old.pk) == 3
+
+
+def test_it_filters_by_unit_and_role_together(count, city):
+    assert count(unit=city.fgw_new.pk, role="lead") == 2  # t1, t5
+    assert count(unit=city.fgw_new.pk, role="cooperating") == 1  # t2
+
+
+def test_it_counts_tasks_of_a_unit_group_for_its_members(count, city):
+    assert count(unit=city.guan.pk) == 2  # t3 through 各县（市、区）人民政府, t4 directly
+
+
+def test_it_filters_by_role_alone(count):
+    assert (count(role="implementing"), count(role="responsible")) == (1, 1)
+
+
+def test_it_filters_by_lead_official(count, city):
+    assert (count(official=city.guo.pk), count(official=city.ma.pk)) == (2, 2)
+
+
+def test_it_filters_by_status(count):
+    assert (count(status="overdue"), count(status="done")) == (2, 1)
+
+
+def test_it_filters_by_light(count):
+    assert (count(light="red"), count(light="yellow"), count(light="green")) == (2, 1, 2)
+
+
+def test_it_filters_by_deadline_range(count):
+    assert count(deadline_after="2018-06-01", deadline_before="2018-12-31") == 2
+
+
+def test_it_filters_overdue_and_not_overdue(count):
+    assert (count(overdue="true"), count(overdue="false")) == (2, 4)
+
+
+def test_it_filters_tasks_missing_a_report_for_a_period(count, city):
+    # 2018 Q1: t1 reported, t2 only a draft, t3 returned, t4 done → t2 and t3.
+    assert count(missing=city.q1_2018.pk) == 2
+    # 2019 Q1: nothing reported; every task of 2018 and 2019 not done.
+    assert count(missing=city.q1_2019.pk) == 5
+
+
+def test_it_searches_task_text_by_every_word(count):
+    assert (count(q="营商环境"), count(q="营商 改革"), count(q="无此内容")) == (2, 1, 0)
+
+
+def test_it_combines_filters(count, city):
+    assert count(year=2018, unit=city.czj.pk, light="green") == 1  # t3
+
+
+def test_it_shows_nothing_for_an_invalid_filter_value(count):
+    assert (count(unit=999999), count(deadline_after="not-a-date")) == (0, 0)
+
+
+def test_it_limits_a_clerk_to_the_tasks_of_their_units(city, outsider):
+    request = RequestFactory().get("/tasks/")
+    request.user = outsider  # a clerk of 市财政局: t1 (cooperating), t2, t3, t6
+    assert task_filterset(request).qs.count() == 4
+
+
+def test_it_sorts_the_same_way_for_the_export(city, supervisor):
+    request = RequestFactory().get("/tasks/", {"sort": "light"})
+    request.user = supervisor
+    lights = [t.light for t in task_filterset(request).qs]
+    assert lights == ["red", "red", "yellow", "green", "green", "blue"]
+
+
+def test_it_offers_the_documented_parameters():
+    assert set(TaskFilterSet.base_filters) == {
+        "q", "year", "plan", "section", "unit", "role", "official", "status", "light",
+        "deadline", "overdue", "missing", "sort",
+    }  # fmt: skip

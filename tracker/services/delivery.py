@@ -1,0 +1,251 @@
+"""Delivering planned e-mail exactly once: claim, send, mark sent; retry; sweep.
+
+The database is the source of truth, Celery only carries the nudge (see
+docs/decisions.md, "Reminders"). A delivery job gets row ids, claims the rows that are
+still ready with one conditional UPDATE (ready → sending, with a fresh claim token, as
+healthchecks does), sends them over one SMTP connection and marks each row sent right
+after the server accepted it. Whoever loses the race for a row claims nothing and sends
+nothing, so a nudge delivered twice (acks_late after a lost worker) is harmless.
+
+A worker killed mid-batch leaves rows in "sending"; `sweep` puts rows claimed longer than
+DUBAN_EMAIL_CLAIM_TIMEOUT ago back to ready and nudges again, so a lost broker message
+(kombu #305/#1836, celery #4354) only delays mail. The one window left is between the SMTP
+server's "250 OK" and our UPDATE (about a millisecond): a kill exactly there sends that
+message again, with the same Message-ID so the receiving side can drop it.
+"""
+
+import contextlib
+import datetime as dt
+import logging
+import smtplib
+import time
+import uuid
+from dataclasses import dataclass
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker import audit, emails, workdays
+from tracker.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+Status = OutgoingEmail.Status
+
+# Stop taking new rows after this long in one job and hand the rest back (the hard task
+# limit is 360 s); a hanging SMTP server then delays mail instead of killing the job.
+TIME_BUDGET_SECONDS = 240
+
+
+@dataclass
+class DeliveryResult:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    released: int = 0
+
+
+def dispatch_ready(now: dt.datetime | None = None) -> int:
+    """Nudge delivery jobs for ready rows that are due and were not nudged recently."""
+    now = now or timezone.now()
+    if workdays.is_quiet(now):
+        return 0
+    stale = now - dt.timedelta(seconds=settings.DUBAN_EMAIL_REDISPATCH_SECONDS)
+    marked = (
+        OutgoingEmail.objects.filter(status=Status.READY, next_attempt_at__lte=now)
+        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale))
+        .update(dispatched_at=now)
+    )
+    if not marked:
+        return 0
+    ids = list(
+        OutgoingEmail.objects.filter(status=Status.READY, dispatched_at=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    from tracker.jobs.reminders import deliver_emails_job
+
+    size = settings.DUBAN_EMAIL_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        deliver_emails_job.delay(ids[start : start + size])
+    return len(ids)
+
+
+def deliver(email_ids, *, now: dt.datetime | None = None) -> DeliveryResult:
+    """Claim the given rows that are still ready and send them over one connection."""
+    result = DeliveryResult()
+    now = now or timezone.now()
+    if workdays.is_quiet(now):
+        return result
+    token = uuid.uuid4().hex
+    result.claimed = OutgoingEmail.objects.filter(
+        pk__in=list(email_ids), status=Status.READY, next_attempt_at__lte=now
+    ).update(status=Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
+    if not result.claimed:
+        return result
+    rows = list(
+        OutgoingEmail.objects.filter(claim_token=token, status=Status.SENDING).order_by("pk")
+    )
+    started = time.monotonic()
+    mailer = mail.mailers.default
+    try:
+        mailer.open()
+    except (OSError, smtplib.SMTPException) as error:
+        result.retried += _retry_rows(rows, token, error)
+        return result
+    try:
+        for index, row in enumerate(rows):
+            if time.monotonic() - started > TIME_BUDGET_SECONDS:
+                result.released += _release(rows[index:], token)
+                break
+            try:
+                message = emails.build_message(row)
+                mailer.send_messages([message])
+            except SoftTimeLimitExceeded:
+                result.released += _release(rows[index:], token)
+                break
+            except smtplib.SMTPServerDisconnected as error:
+                # The connection is gone: this row and the rest wait for the back-off.
+                result.retried += _retry_rows(rows[index:], token, error)
+                break
+            except smtplib.SMTPException as error:  # the server answered this message
+                if _is_permanent(error):
+                    result.failed += _fail(row, token, error)
+                else:
+                    result.retried += _retry_rows([row], token, error)
+            except OSError as error:  # SMTPException is an OSError too: keep this after it
+                result.retried += _retry_rows(rows[index:], token, error)
+                break
+            except Exception as error:  # a bug building one message must not stop the batch
+                logger.exception("building e-mail %s failed", row.pk)
+                result.failed += _fail(row, token, error)
+            else:
+                result.sent += _mark_sent(row, token)
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            mailer.close()
+    return result
+
+
+def sweep(now: dt.datetime | None = None) -> int:
+    """Put rows claimed and never finished back to ready, then nudge every due row."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.DUBAN_EMAIL_CLAIM_TIMEOUT)
+    abandoned = OutgoingEmail.objects.filter(status=Status.SENDING, claimed_at__lt=cutoff)
+    abandoned.filter(attempts__gte=settings.DUBAN_EMAIL_MAX_ATTEMPTS).update(
+        status=Status.FAILED, claim_token="", last_error=_("多次领取后仍未发送完成，已停止重试。")
+    )
+    reset = abandoned.update(
+        status=Status.READY,
+        claim_token="",
+        dispatched_at=None,
+        last_error=_("领取后未完成（工作进程中断），已重新排队。"),
+    )
+    if reset:
+        logger.warning("put %s abandoned e-mails back to ready", reset)
+    return dispatch_ready(now)
+
+
+@transaction.atomic
+def resend_email(email: OutgoingEmail, *, acting_user) -> OutgoingEmail:
+    """The office sends a row again (sent, failed or without address) as a new row."""
+    if email.status in (Status.READY, Status.SENDING):
+        raise ValidationError(_("该邮件尚未发送完毕，不能重发。"))
+    address = _current_address(email)
+    if not address:
+        raise ValidationError(_("收件人仍没有电子邮箱地址，无法重发。"))
+    number = OutgoingEmail.objects.filter(resent_from=email).count() + 1
+    now = timezone.now()
+    copy = OutgoingEmail.objects.create(
+        kind=email.kind,
+        idempotency_key=f"{email.idempotency_key}:resend-{number}"[:200],
+        run_on=timezone.localdate(now),
+        period=email.period,
+        recipient_email=address,
+        recipient_name=email.recipient_name,
+        user=email.user,
+        official=email.official,
+        language=email.language,
+        items=email.items,
+        next_attempt_at=workdays.next_send_time(now),
+        resent_from=email,
+    )
+    audit.record(
+        actor=acting_user,
+        action="email.resend",
+        obj=copy,
+        before={"id": email.pk, "status": email.status},
+        after={"id": copy.pk, "recipient_email": address},
+    )
+    transaction.on_commit(dispatch_ready)
+    return copy
+
+
+def _current_address(email: OutgoingEmail) -> str:
+    if email.official is not None:
+        official = email.official
+        return official.email or (official.user.email if official.user else "")
+    if email.user is not None:
+        return email.user.email
+    return email.recipient_email
+
+
+def _mark_sent(row, token) -> int:
+    return OutgoingEmail.objects.filter(pk=row.pk, claim_token=token, status=Status.SENDING).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def _fail(row, token, error) -> int:
+    return OutgoingEmail.objects.filter(pk=row.pk, claim_token=token, status=Status.SENDING).update(
+        status=Status.FAILED, last_error=_describe(error)
+    )
+
+
+def _retry_rows(rows, token, error) -> int:
+    """Back to ready after a back-off (or failed after the last attempt)."""
+    now = timezone.now()
+    count = 0
+    for attempts in sorted({row.attempts for row in rows}):
+        ids = [row.pk for row in rows if row.attempts == attempts]
+        claimed = OutgoingEmail.objects.filter(pk__in=ids, claim_token=token, status=Status.SENDING)
+        if attempts >= settings.DUBAN_EMAIL_MAX_ATTEMPTS:
+            claimed.update(status=Status.FAILED, claim_token="", last_error=_describe(error))
+            continue
+        delay = min(
+            settings.DUBAN_EMAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
+            settings.DUBAN_EMAIL_RETRY_MAX_SECONDS,
+        )
+        count += claimed.update(
+            status=Status.READY,
+            claim_token="",
+            dispatched_at=None,
+            next_attempt_at=workdays.next_send_time(now + dt.timedelta(seconds=delay)),
+            last_error=_describe(error),
+        )
+    return count
+
+
+def _release(rows, token) -> int:
+    """Hand unsent rows back without counting an attempt (the job ran out of time)."""
+    return OutgoingEmail.objects.filter(
+        pk__in=[row.pk for row in rows], claim_token=token, status=Status.SENDING
+    ).update(status=Status.READY, claim_token="", dispatched_at=None, attempts=F("attempts") - 1)
+
+
+def _is_permanent(error) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return code is not None and code >= 500
+
+
+def _describe(error) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
