@@ -326,6 +326,21 @@ def _read_signature(span: DocumentSpan) -> None:
         span.year = span.signed_on.year
 
 
+# A place name at the start of an issuer or title: 聊城市人民政府, 潍坊市2021年…, 济南市历下区….
+PLACE_PREFIX_RE = re.compile(
+    r"^(?:山东省)?(?P<place>[\u4e00-\u9fff]{2,3}?[市州盟]|[\u4e00-\u9fff]{1,3}[县区])"
+)
+
+
+def place_of(span: DocumentSpan) -> str:
+    """The city (or county) the document's issuer or title names first, else ""."""
+    for text in (span.issuer, span.title):
+        match = PLACE_PREFIX_RE.match(text or "")
+        if match:
+            return match["place"]
+    return ""
+
+
 def kind_of(title: str) -> str:
     # The plan inside 《…》 is what carries the tasks: 关于印发《…实施方案》的通知 -> 实施方案.
     quoted = re.findall(r"《([^》]+)》", title)
@@ -340,7 +355,7 @@ def _pasted_document(lines: list[SourceLine]) -> DocumentSpan:
     """Text with no 文号 anywhere: one document, its title the first short line."""
     span = DocumentSpan(None, body=lines)
     for line in lines:
-        if line.text and len(line.text) <= 60 and "。" not in line.text:
+        if line.text and not line.table_row and len(line.text) <= 60 and "。" not in line.text:
             span.title = line.text
             break
     _read_signature(span)

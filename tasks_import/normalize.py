@@ -37,8 +37,11 @@ MARKDOWN_NOISE: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\*\*"), "", "bold, even when it closes mid-name (000 L920 （**牵头单位：市科**)"),
     (re.compile(r"</?(?:sub|sup|span|br)\s*/?>", re.IGNORECASE), "", "HTML (002 L349 PM<sub>2.5)"),
 )
-TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
-TABLE_SEPARATOR_RE = re.compile(r"^\s*\|[\s:|\-—]+\|\s*$")
+# `| a | b |`, or a row flattened without the outer pipes (`1 | 推进… | 张三 | 市住建局`, pasted
+# from a spreadsheet): four cells or more.
+TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$|^[^|]*(?:\|[^|]*){3,}$")
+TABLE_SEPARATOR_RE = re.compile(r"^(?=[^|]*\|)(?=.*-{2})[\s:|\-—]+$")
+FULL_WIDTH_PIPE = "｜"  # 序号｜工作任务｜…: a table typed with full-width bars
 HEADING_MARKUP_RE = re.compile(r"^\s{0,3}#{1,6}\s")
 
 # ---------------------------------------------------------------------------------------------
@@ -134,6 +137,8 @@ def clean_line(raw: str, number: int = 0) -> SourceLine:
     hard_break = raw.endswith("  ") or raw.endswith("\\")
     heading_markup = bool(HEADING_MARKUP_RE.match(raw))
     text = raw.replace("\ufeff", "").rstrip("\\ \t\u3000")
+    if text.count(FULL_WIDTH_PIPE) >= 2:
+        text = text.replace(FULL_WIDTH_PIPE, "|")
     if TABLE_SEPARATOR_RE.match(text):
         return SourceLine(number, "")
     for pattern, replacement, _why in MARKDOWN_NOISE:
@@ -226,6 +231,12 @@ MAX_LABEL_ONLY_LENGTH = 8
 # A line with an outline number and no full stop is a heading (`（一）工作目标`), unless it
 # plainly breaks mid-sentence (ends with `，`, `、` or a digit: 000 L220 `…建成通车，2019`).
 MID_SENTENCE_ENDINGS = "，、—0123456789"
+# A long heading wrapped onto a second printed line: `（一）提高政治站位，全面提升政务公开` ⏎
+# `工作水平`, `（四）以质量提升为指引，推动产业品牌` ⏎ `化发展` (003 L789–791). The tail is a
+# few Chinese characters with no punctuation or digits, and not an issuer's signature.
+HEADING_TAIL_RE = re.compile(f"^[{CJK}]{{1,10}}$")
+NOT_A_HEADING_TAIL_RE = re.compile(r"(?:人民政府|政府|办公室|办公厅|委员会)$")
+MIN_WRAPPED_HEADING_LENGTH = 14  # shorter headings (三、保障措施) are complete as printed
 
 
 def join_lines(
@@ -238,13 +249,20 @@ def join_lines(
     from the outline stage, which knows what numbering and labels look like."""
     lines: list[Line] = []
     open_line: Line | None = None  # the last line, if it may continue
+    heading: Line | None = None  # the last line, if it is a heading that may have wrapped
     for source in source_lines:
         if not source.text:
             continue
         if source.table_row:
             lines.append(Line(source.text, [(0, source.number)], table_row=True))
-            open_line = None
+            open_line = heading = None
             continue
+        if heading is not None and _is_heading_tail(source.text, heading, starts_new_line):
+            heading.pieces.append((len(heading.text), source.number))
+            heading.text += source.text
+            heading = None
+            continue
+        heading = None
         if open_line is not None and not starts_new_line(source.text):
             open_line.pieces.append((len(open_line.text), source.number))
             open_line.text += _glue(open_line.text, source.text)
@@ -258,8 +276,19 @@ def join_lines(
             )
             lines.append(open_line)
         if not _continues(open_line, is_heading=is_heading):
+            if is_heading(open_line.text) and len(open_line.text) >= MIN_WRAPPED_HEADING_LENGTH:
+                heading = open_line
             open_line = None
     return lines
+
+
+def _is_heading_tail(text: str, heading: Line, starts_new_line) -> bool:
+    return (
+        heading.text[-1] not in CLOSING_CHARS
+        and bool(HEADING_TAIL_RE.match(text))
+        and not NOT_A_HEADING_TAIL_RE.search(text)
+        and not starts_new_line(text)
+    )
 
 
 def _glue(left: str, right: str) -> str:

@@ -11,6 +11,11 @@ a ``task_without_units`` warning); series where no item names units (保障措�
 principles, goals) are not. An item with several tags becomes the parent of one child task per
 tag, each covering the text since the previous tag (聊政办字〔2023〕19号 task 24).
 
+A document whose outline gives no task but which holds a table with a task column and a unit
+column (``| 序号 | 工作任务 | 责任领导 | 牵头单位 | 配合单位 | 完成时限 |``, plans from other
+places pasted from a spreadsheet) gets one task per table row (``tables``). A table beside body
+tasks only dates them (聊政发〔2018〕61号 附件3).
+
 The parser never raises on text: whatever it cannot read becomes a ``ParseWarning``.
 """
 
@@ -28,8 +33,9 @@ from tasks_import.grammar import (
     extract_deadline,
     extract_targets,
     find_assignment_tags,
+    parse_assignment,
 )
-from tasks_import.normalize import Line, clean_lines, join_lines
+from tasks_import.normalize import clean_lines, join_lines
 from tasks_import.outline import ItemText, Node, Plan, item_text
 from tasks_import.reading_order import rebuild_reading_order
 from tasks_import.result import (
@@ -40,14 +46,10 @@ from tasks_import.result import (
     ParseResult,
     ParseWarning,
 )
+from tasks_import.tables import TableRow, read_rows
 
 # Lines whose value states a task's targets (16号 目标要求：…, 61号 附件3 建设目标 column).
 TARGET_LINE_RE = re.compile(r"^(?:目标要求|建设目标|工作目标|预期目标)[：:]")
-# Table columns: (role of the column, header words). 61号 附件3: 序号 | … | 完成时限.
-TABLE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("serial", ("序号", "编号")),
-    ("deadline", ("完成时限", "时限要求", "完成时间", "时间节点", "时限")),
-)
 # Text left over at either end once the tags are cut out of a task.
 TRIM_CHARS = " \n\t，,；;、：:"
 MULTI_PLAN_LABELS = "ABCDEFGHIJ"
@@ -112,6 +114,7 @@ def _parse_document(span: DocumentSpan) -> tuple[ParsedDocument, list[ParseWarni
         signed_on=span.signed_on,
         kind=span.kind,
         year=span.year,
+        place=documents.place_of(span),
         source_lines=(span.first_number, span.last_number),
         source_text="\n".join(line.text for line in span.all_lines if line.text),
     )
@@ -142,7 +145,12 @@ def _parse_document(span: DocumentSpan) -> tuple[ParsedDocument, list[ParseWarni
         for _plan, tasks, warnings in plans_with_tasks:
             document.tasks.extend(tasks)
             context.warnings.extend(warnings)
-    _apply_table_deadlines(document, tree.tables, context)
+    rows = read_rows(tree.tables)
+    if document.tasks:
+        _apply_table_deadlines(document, rows, context)
+    elif rows:
+        region_text = "\n".join(line.text for line in lines)
+        document.tasks = _table_tasks(rows, span.year, detect_document_rules(region_text), context)
     return document, context.warnings
 
 
@@ -297,12 +305,23 @@ def _leaf_tasks(
         return [base]
 
     # Several tags: each covers the text since the previous one; the item becomes a parent.
+    # Text after the last tag is covered by no tag (domain.md: "each tag makes its own child
+    # task covering the text since the previous tag"), so it stays with the parent only: giving
+    # it to the last child would make that tag's units answer for work nobody assigned to them.
+    # The clerk is told, since such text is either a closing remark or an untagged duty.
     base.leaf = False
     base.text = _tidy(_without_spans(text.text, item.tags))
+    trailing = _tidy(text.text[item.tags[-1].end :])
+    if trailing:
+        context.warn(
+            text.number_at(item.tags[-1].end),
+            f"任务 {base.number} 最后一个责任标注之后的文字未分给任何子任务：{trailing[:30]}",
+            "text_after_last_tag",
+        )
     children = [base]
     start = 0
     for index, tag in enumerate(item.tags, start=1):
-        end = tag.end if index < len(item.tags) else len(text.text)
+        end = tag.end
         child = ParsedTask(
             number=f"{node.path}-{index}",
             parent=node.path,
@@ -415,12 +434,12 @@ def _prefixed(tasks: list[ParsedTask], label: str) -> list[ParsedTask]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tables that restate the tasks with a deadline column (聊政发〔2018〕61号 附件3)
+# Tables: deadlines for the body's tasks (聊政发〔2018〕61号 附件3), or the tasks themselves
 # ---------------------------------------------------------------------------------------------
 def _apply_table_deadlines(
-    document: ParsedDocument, tables: list[list[Line]], context: _DocumentContext
+    document: ParsedDocument, rows: list[TableRow], context: _DocumentContext
 ) -> None:
-    by_serial = _table_deadlines(tables)
+    by_serial = _table_deadlines(rows)
     if not by_serial:
         return
     leaves = [t for t in document.tasks if t.leaf]
@@ -438,42 +457,75 @@ def _apply_table_deadlines(
             task.deadline = deadline
 
 
-def _table_deadlines(tables: list[list[Line]]) -> dict[int, list[str]]:
+def _table_deadlines(rows: list[TableRow]) -> dict[int, list[str]]:
     """{序号: [deadline cells of its row and its continuation rows]} over all tables."""
     found: dict[int, list[str]] = {}
-    columns: dict[str, int] = {}
-    current: int | None = None
-    for table in tables:
-        for line in table:
-            cells = [cell.strip() for cell in line.text.strip().strip("|").split("|")]
-            header = _header_columns(cells)
-            if header:
-                columns = header
-                continue
-            if "serial" not in columns or "deadline" not in columns:
-                continue
-            serial_cell = _cell(cells, columns["serial"])
-            if serial_cell.isdigit():
-                current = int(serial_cell)
-            elif serial_cell:
-                continue
-            if current is None:
-                continue
-            deadline_cell = _cell(cells, columns["deadline"])
-            found.setdefault(current, [])
-            if deadline_cell:
-                found[current].append(deadline_cell)
-    return {serial: cells for serial, cells in found.items() if cells}
+    for row in rows:
+        if row.serial.isdigit() and "deadline" in row.cells:
+            found.setdefault(int(row.serial), []).extend(row.cells["deadline"])
+    return found
 
 
-def _header_columns(cells: list[str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        for role, words in TABLE_COLUMNS:
-            if role not in columns and cell in words:
-                columns[role] = index
-    return columns if len(columns) == len(TABLE_COLUMNS) else {}
+# Labels under which a row's cells are read, so that the grammar's label rules apply: 责任单位
+# beside 牵头单位 means cooperating, 责任单位 alone means jointly responsible.
+TABLE_CELL_LABELS: tuple[tuple[str, str], ...] = (
+    ("officials", "牵头领导"),
+    ("lead", "牵头单位"),
+    ("cooperating", "配合单位"),
+    ("responsible", "责任单位"),
+)
 
 
-def _cell(cells: list[str], index: int) -> str:
-    return cells[index] if index < len(cells) else ""
+def _table_tasks(
+    rows: list[TableRow], year: int | None, rules: DocumentRules, context: _DocumentContext
+) -> list[ParsedTask]:
+    """One task per row of a table whose header names a task column and who is responsible
+    (``| 序号 | 工作任务 | 责任领导 | 牵头单位 | 配合单位 | 完成时限 |``). Only used when the
+    document's outline gives no task, so a table restating body tasks (61号) adds none."""
+    tasks: list[ParsedTask] = []
+    used: set[str] = set()
+    assigning = {role for role, _label in TABLE_CELL_LABELS}
+    for index, row in enumerate(rows, start=1):
+        if "task" not in row.columns or not (row.columns & assigning):
+            continue
+        text = _tidy(row.joined("task"))
+        if not text:
+            continue
+        number = row.serial or str(index)
+        if number in used:
+            number = f"{number}-{index}"
+        used.add(number)
+        body = "；".join(
+            f"{label}：{row.joined(role)}"
+            for role, label in TABLE_CELL_LABELS
+            if row.cells.get(role)
+        )
+        assignment = parse_assignment(body, rules=rules) if body else None
+        task = ParsedTask(
+            number=number,
+            parent=None,
+            leaf=True,
+            text=text,
+            printed_number=row.serial,
+            title=_title_of(text.split("\n", 1)[0]),
+            source_lines=(min(row.lines), max(row.lines)),
+        )
+        if assignment is not None:
+            task.lead_officials = list(assignment.lead_officials)
+            task.units = list(assignment.units)
+        deadline_cell = "；".join(dict.fromkeys(row.cells.get("deadline", [])))
+        task.deadline = extract_deadline(text, doc_year=year, field_text=deadline_cell or None)
+        targets = [t for t in row.cells.get("target", []) if t]
+        task.targets = targets or _targets(text)
+        if not task.units:
+            context.warn(
+                task.source_lines[0], f"任务 {number} 未写明责任单位", "task_without_units"
+            )
+        elif assignment is not None and assignment.open_list:
+            context.warn(
+                task.source_lines[0],
+                f"任务 {number} 的单位名单以“等”结尾，可能不完整",
+                "open_unit_list",
+            )
+        tasks.append(task)
+    return tasks

@@ -181,7 +181,9 @@ class Registry:
         groups: dict[str, Group],
         officials: dict[str, Official],
         successions: list[Succession],
+        city: str = "",
     ) -> None:
+        self.city = city  # the place the registry describes, e.g. 聊城市; "" = anywhere
         self.units = units
         self.groups = groups
         self.officials = officials
@@ -192,6 +194,16 @@ class Registry:
         self._forward: dict[str, list[Succession]] = {}
         self._backward: dict[str, list[Succession]] = {}
         self._build_indexes()
+
+    def for_place(self, place: str) -> Registry:
+        """This registry for a document from `place`; an empty one for another city's plan.
+
+        Bare names such as 市财政局 mean the issuing city's unit: a 潍坊 plan's 市财政局 is
+        not 聊城's, so its names must stay unresolved (proposals) rather than match here.
+        """
+        if not place or not self.city or place == self.city:
+            return self
+        return Registry(units={}, groups={}, officials={}, successions=[], city=place)
 
     # ---------------------------------------------------------------- loading
     @classmethod
@@ -256,7 +268,13 @@ class Registry:
                 aliases=tuple(row.get("aliases", ())),
                 source=row.get("source", ""),
             )
-        return cls(units=units, groups=groups, officials=officials, successions=successions)
+        return cls(
+            units=units,
+            groups=groups,
+            officials=officials,
+            successions=successions,
+            city=data.get("city", ""),
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Registry:

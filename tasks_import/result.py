@@ -112,6 +112,10 @@ class ParsedDocument:
     signed_on: dt.date | None = None
     kind: str = ""  # 分工方案 / 实施方案 / 工作方案 / 实施意见 / 工作要点 / 通知 ...
     year: int | None = None
+    # The place the issuer or title names first (聊城市, 潍坊市, 济南市); "" when none. Bare
+    # names such as 市财政局 belong to this place: a plan from another city must not resolve
+    # them to 聊城's units. Not part of to_json (the dry-run JSON shape is fixed by issue 3).
+    place: str = ""
     source_lines: tuple[int, int] = (0, 0)
     source_text: str = ""  # the document's text in reading order, as shown beside the parse
     tasks: list[ParsedTask] = field(default_factory=list)

@@ -208,6 +208,7 @@ def save_document(
     registry: Registry,
     lookup: _RowLookup,
 ) -> DocumentChange:
+    registry = registry.for_place(parsed.place)
     document, created = _upsert_document(parsed, source_name, issue)
     change = DocumentChange(parsed.doc_number, parsed.title, created, document_id=document.pk)
     existing = {task.number: task for task in document.tasks.all()}

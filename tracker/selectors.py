@@ -1,5 +1,6 @@
 """Reads that several views, jobs and exports share."""
 
+from django.conf import settings
 from django.db.models import Q
 
 from tracker.models import Official, Unit, UnitGroup, UnitSuccession
@@ -77,6 +78,7 @@ def registry_data() -> dict:
     ]
     return {
         "version": 1,
+        "city": settings.DUBAN_CITY,
         "units": units,
         "successions": successions,
         "groups": groups,

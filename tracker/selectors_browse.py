@@ -9,9 +9,12 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from html import escape
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tracker.browse_sorts import SORTS
@@ -26,7 +29,7 @@ from tracker.models import (
     UnitGroup,
     UnitSuccession,
 )
-from tracker.schedule import Light
+from tracker.schedule import Light, ScheduleStatus
 
 LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.GREEN, Light.BLUE]
 ROLE_ORDER = [
@@ -162,41 +165,112 @@ def _page(rows, aliases, sort, *, more_after: bool, more_before: bool) -> Keyset
 # --- task rows ---------------------------------------------------------------------------
 
 
+ROW_FIELDS = (
+    "id",
+    "document_id",
+    "number",
+    "printed_number",
+    "title",
+    "text",
+    "deadline_on",
+    "deadline_text",
+    "light",
+    "schedule_status",
+    "reported_percent",
+    "document__doc_number",
+    "document__title",
+)
+
+
 def with_row_details(queryset):
-    """What a task row shows: its plan, units by role and lead officials (3 queries)."""
-    return queryset.select_related("document").prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=Assignment.objects.select_related("unit", "group").order_by("order", "pk"),
-        ),
-        Prefetch(
-            "lead_officials",
-            queryset=TaskOfficial.objects.select_related("official").order_by("order", "pk"),
-        ),
-    )
+    """Only the columns a task row shows, with its plan's number and title (in the row query)."""
+    return queryset.select_related("document").only(*ROW_FIELDS)
+
+
+class UrlPattern:
+    """Builds /units/<pk>/-style URLs by string, not one reverse() per link and row."""
+
+    MARK = 987654321
+
+    def __init__(self, name: str):
+        try:
+            self.before, self.after = reverse(name, args=[self.MARK]).split(str(self.MARK))
+        except NoReverseMatch:
+            self.before = None
+
+    def __call__(self, pk) -> str | None:
+        return None if self.before is None else f"{self.before}{pk}{self.after}"
+
+
+def _link(url, text, css=""):
+    attrs = f' class="{css}"' if css else ""
+    if url:
+        return f'<a href="{url}"{attrs}>{escape(text)}</a>'
+    return f"<span{attrs}>{escape(text)}</span>" if css else escape(text)
 
 
 def describe_rows(tasks) -> list[dict]:
-    """Plain dicts for the row template, from prefetched tasks (no queries)."""
+    """What the row template shows, for one page of tasks (2 queries: units, officials).
+
+    Values, not model instances, and links joined here: a page of 50 rows renders in a
+    few milliseconds instead of through hundreds of template tags and reverse() calls.
+    """
+    tasks = list(tasks)
+    ids = [task.pk for task in tasks]
+    unit_url, official_url = UrlPattern("unit_portfolio"), UrlPattern("official_portfolio")
+    task_url, plan_url = UrlPattern("task_detail"), UrlPattern("document_detail")
+    units = defaultdict(lambda: defaultdict(list))
+    for task_id, role, unit_id, short, name, group_name, written in (
+        Assignment.objects.filter(task_id__in=ids)
+        .order_by("task_id", "order", "pk")
+        .values_list(
+            "task_id", "role", "unit_id", "unit__short_name", "unit__name", "group__name",
+            "written_name",
+        )
+    ):  # fmt: skip
+        if unit_id:
+            html = _link(unit_url(unit_id), short or name)
+        elif group_name:
+            html = escape(group_name)
+        else:
+            html = _link(None, written, "unknown")
+        units[task_id][role].append(html)
+    officials = defaultdict(list)
+    for task_id, official_id, name in (
+        TaskOfficial.objects.filter(task_id__in=ids)
+        .order_by("task_id", "order", "pk")
+        .values_list("task_id", "official_id", "official__name")
+    ):
+        officials[task_id].append(_link(official_url(official_id), name))
+    light_labels, status_labels = dict(Light.choices), dict(ScheduleStatus.choices)
     rows = []
     for task in tasks:
-        by_role = defaultdict(list)
-        for assignment in task.assignments.all():
-            target = assignment.unit or assignment.group
-            by_role[assignment.role].append(
-                {
-                    "name": str(target) if target else assignment.written_name,
-                    "unit_id": assignment.unit_id,
-                    "is_proposal": assignment.is_proposal,
-                }
-            )
+        by_role = units[task.pk]
+        label = task.title or task.text
         rows.append(
             {
                 "task": task,
-                "leads": by_role[Assignment.Role.LEAD] + by_role[Assignment.Role.RESPONSIBLE],
-                "others": by_role[Assignment.Role.COOPERATING]
-                + by_role[Assignment.Role.IMPLEMENTING],
-                "officials": [link.official for link in task.lead_officials.all()],
+                "id": task.pk,
+                "url": task_url(task.pk),
+                "number": task.printed_number or task.number,
+                "label": label if len(label) <= 90 else label[:89] + "…",
+                "plan_url": plan_url(task.document_id),
+                "plan": task.document.doc_number or task.document.title[:24],
+                "light": task.light,
+                "light_label": light_labels.get(task.light, task.light),
+                "status_label": status_labels.get(task.schedule_status, task.schedule_status),
+                "officials": mark_safe("、".join(officials[task.pk])),  # escaped in _link
+                "leads": mark_safe(
+                    "、".join(by_role[Assignment.Role.LEAD] + by_role[Assignment.Role.RESPONSIBLE])
+                ),
+                "others": mark_safe(
+                    "、".join(
+                        by_role[Assignment.Role.COOPERATING] + by_role[Assignment.Role.IMPLEMENTING]
+                    )
+                ),
+                "deadline": task.deadline_on,
+                "deadline_text": task.deadline_text[:16],
+                "percent": task.reported_percent,
             }
         )
     return rows

@@ -49,6 +49,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "督办")
+# The city whose units the registry describes; bare names (市财政局) in another city's plan
+# are not resolved against it.
+DUBAN_CITY = env_str("DUBAN_CITY", "聊城市")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -19,7 +19,7 @@ def record_worker_heartbeat(name: str = "worker") -> str:
 
 
 # Area jobs: imported so autodiscovery (which loads tracker.tasks) registers them.
-from tracker.jobs import imports as _imports  # noqa: E402, F401
-from tracker.jobs import reporting as _reporting  # noqa: E402, F401
-from tracker.jobs import reminders as _reminders  # noqa: E402, F401
 from tracker.jobs import exports as _exports  # noqa: E402, F401
+from tracker.jobs import imports as _imports  # noqa: E402, F401
+from tracker.jobs import reminders as _reminders  # noqa: E402, F401
+from tracker.jobs import reporting as _reporting  # noqa: E402, F401

@@ -12,7 +12,11 @@ Decisions:
 * "respectively" lists: ``2019年、2020年年底前分别完成`` gives 2019-12-31 and 2020-12-31 (the
   latest is the deadline, the other a milestone); with bare years (``2019年、2020年……分别建成``)
   it is a horizon and only ``suggested_date`` is set (12-31 of the latest year).
-* A date before the document's year is a past reference (到2017年年底全部实现…), not a deadline.
+* A date before the document's year is a past reference (到2017年年底全部实现…), not a deadline
+  — in prose only. An explicit 完成时限 field or table cell is taken as written, whatever its
+  year, and never falls back to the prose; in a field a bare month (``2021年10月``) is the end of
+  that month (``FIELD_DATE_PATTERNS``).
+* ``力争2020年`` is a horizon (a calendar year), ``力争三年`` / ``利用三年时间`` a relative period.
 * ``suggested_date`` (never ``date``): 12-31 of the latest horizon year, or of the document's
   year when nothing at all is stated; none for recurring, relative or ongoing wording.
 """
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 
 from tasks_import.grammar.patterns import (
     DATE_PATTERNS,
+    FIELD_DATE_PATTERNS,
     HORIZON_RE,
     NOT_A_DEADLINE,
     ONGOING_RE,
@@ -38,6 +43,9 @@ from tasks_import.result import Deadline, DeadlineKind
 
 _COMPILED_DATES = tuple(
     (name, re.compile(regex), kind) for name, regex, kind, _note, _quote in DATE_PATTERNS
+)
+_COMPILED_FIELD_DATES = _COMPILED_DATES + tuple(
+    (name, re.compile(regex), kind) for name, regex, kind, _note, _quote in FIELD_DATE_PATTERNS
 )
 _FIELD_ONGOING_RE = re.compile(r"^(?:长期|常年|持续|长期坚持|持续推进|常态化)")
 
@@ -101,9 +109,11 @@ def _dates_of(name: str, match: re.Match[str], doc_year: int | None) -> tuple[dt
     return ()
 
 
-def _scan(text: str, doc_year: int | None, *, drop_past: bool = True) -> list[_Found]:
-    """Every time expression of ``text``; ``drop_past`` treats dates before the document's year
-    as past references (prose only: an explicit 完成时限 field is taken as written)."""
+def _scan(text: str, doc_year: int | None, *, field: bool = False) -> list[_Found]:
+    """Every time expression of ``text``. In prose, dates before the document's year are past
+    references; an explicit 完成时限 ``field`` is taken as written, and a bare month in it
+    (``2021年10月``) means the end of that month."""
+    drop_past = not field
     chars = list(text)
     for pattern, _note, _quote in NOT_A_DEADLINE:
         for match in pattern.finditer(text):
@@ -118,7 +128,7 @@ def _scan(text: str, doc_year: int | None, *, drop_past: bool = True) -> list[_F
         for match in pattern.finditer(masked):
             found.append(_Found(match.start(), text[match.start() : match.end()], kind))
             _mask(chars, match.start(), match.end())
-    for name, pattern, kind in _COMPILED_DATES:
+    for name, pattern, kind in _COMPILED_FIELD_DATES if field else _COMPILED_DATES:
         masked = "".join(chars)
         for match in pattern.finditer(masked):
             dates = _dates_of(name, match, doc_year)
@@ -184,7 +194,7 @@ def extract_deadline(text: str, *, doc_year: int | None, field_text: str | None 
     if field_clean:
         # An explicit field always wins, whatever its year (a plan may restate an older
         # deadline, or the document's year may be misread): never fall back to the prose.
-        deadline = _decide(_scan(field_clean, doc_year, drop_past=False), doc_year, field_clean)
+        deadline = _decide(_scan(field_clean, doc_year, field=True), doc_year, field_clean)
         if deadline.kind == DeadlineKind.NONE:
             kind = DeadlineKind.ONGOING if _FIELD_ONGOING_RE.match(field_clean) else deadline.kind
             return Deadline(text=field_clean, kind=kind)

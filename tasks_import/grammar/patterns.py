@@ -190,6 +190,7 @@ UNIT_SUFFIXES: tuple[str, ...] = (
     "局", "委", "办", "府", "会", "部", "室", "院", "校", "厅", "处", "所", "站", "中心", "集团",
     "公司", "单位", "部门", "支行", "分行", "海关", "管委", "团", "联", "协", "社", "队", "机关",
     "银行", "企业", "小组", "指挥部", "组", "段", "台", "馆", "工委", "机构", "各级政府",
+    "镇", "乡", "街道",  # 各镇（街道）, 各乡镇: other places' plans name townships
 )
 # Places written bare before a shared suffix: 冠县、莘县、阳谷县人民政府.
 PLACE_RE = re.compile(r"^[\u4e00-\u9fff]{1,5}[县区市]$")
@@ -199,8 +200,10 @@ SHARED_SUFFIXES: tuple[str, ...] = ("人民政府", "政府", "管委会", "政�
 # 和 / 及 / and separate units only before these starts (never inside 市工业和信息化局).
 AND_WORDS: tuple[str, ...] = ("以及", "和", "及", "与", "and", "AND")
 AND_FOLLOWERS_RE = re.compile(
-    r"^(?:市|各|有关|相关|人民银行|人行|县|领导小组|聊城|省|驻聊|中国|国家|沿线|东昌府|临清|"
-    r"阳谷|莘县|茌平|东阿|冠县|高唐|高新|经济技术|旅游度假)"
+    r"^(?:市|各|有关|相关|人民银行|人行|县|区|领导小组|聊城|省|驻聊|中国|国家|沿线|东昌府|临清|"
+    r"阳谷|莘县|茌平|东阿|冠县|高唐|高新|经济技术|旅游度假"
+    # any place name, so that other cities' units split too: 和天桥区人民政府, 及潍坊市税务局
+    r"|[\u4e00-\u9fff]{1,5}[省市县区])"
 )
 
 # Whitespace between two complete unit names separates them (附件2 "市发改委 市科技局", 001 L332);
@@ -285,6 +288,14 @@ DATE_PATTERNS: tuple[tuple[str, str, str, str, str], ...] = (
     ("year_end_no_year",
      r"(?:今年|本年度?|当年)?(?:年底前|年底以前|年末前|到年底|年底)|年内|今年内|本年内|年度内",
      "year_end", "the document's year", "004 L1750 今年年底前要完成…"),
+)
+
+# Only inside an explicit 完成时限 field or table cell: a month names its own end
+# (``完成时限：2021年10月`` -> 2021-10-31). In prose a bare month stays undated.
+FIELD_DATE_PATTERNS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("year_month_end",
+     r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:份)?(?![\d底末])(?:前|以前|之前)?",
+     "date", "a month in a deadline field", "(other cities' tables) | 完成时间 | 2021年10月 |"),
 )
 
 # Horizons: bare years (到2025年, 2020年基本消除…, 2019年、2020年…分别建成). No date.

@@ -54,6 +54,9 @@ def looks_like_unit(name: str) -> bool:
         return False
     if name.endswith(UNIT_SUFFIXES):
         return True
+    if name.endswith("）") and "（" in name:
+        # 各镇（街道）, 市教育体育局（市委教育工委）: the name before the bracket decides
+        return looks_like_unit(name[: name.rindex("（")])
     return bool(PLACE_RE.match(name))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import log_in, screenshot
@@ -71,7 +72,7 @@ def test_it_takes_a_report_from_draft_to_accepted(browser, live_server, scene, t
     # 1. The clerk files the report with an attachment.
     clerk = new_page(browser, live_server)
     log_in(clerk, "fgw", factories.PASSWORD)
-    assert clerk.get_by_role("heading", name="我的填报").is_visible()
+    expect(clerk.get_by_role("heading", name="我的填报")).to_be_visible()
     assert clerk.locator(".work-row").first.get_attribute("data-state") == "missing"
     open_task_form(clerk)
     clerk.get_by_label("进展状态").select_option("on_track")
@@ -81,8 +82,8 @@ def test_it_takes_a_report_from_draft_to_accepted(browser, live_server, scene, t
     clerk.get_by_label("佐证材料").set_input_files(str(evidence))
     screenshot(clerk, "reporting-1-clerk-fills-report")
     clerk.get_by_role("button", name="提交").click()
-    assert clerk.get_by_text("报告已提交，等待督查室审核。").is_visible()
-    assert clerk.get_by_role("link", name="园区建设进度.pdf").is_visible()
+    expect(clerk.get_by_text("报告已提交，等待督查室审核。")).to_be_visible()
+    expect(clerk.get_by_role("link", name="园区建设进度.pdf")).to_be_visible()
     screenshot(clerk, "reporting-2-clerk-submitted")
     report = ProgressReport.objects.get()
     assert (report.status, Attachment.objects.get().original_name) == (
@@ -93,32 +94,32 @@ def test_it_takes_a_report_from_draft_to_accepted(browser, live_server, scene, t
     # 2. The office returns it with a comment, in one step from the queue.
     office = new_page(browser, live_server)
     log_in(office, "duchashi", factories.PASSWORD)
-    assert office.get_by_role("heading", name="审核队列").is_visible()
-    assert office.get_by_text("待审核 1 份报告。").is_visible()
+    expect(office.get_by_role("heading", name="审核队列")).to_be_visible()
+    expect(office.get_by_text("待审核 1 份报告。")).to_be_visible()
     office.get_by_label("退回意见").fill("请补充投资完成额。")
     screenshot(office, "reporting-3-office-returns")
     office.get_by_role("button", name="退回", exact=True).click()
-    assert office.get_by_text(f"已退回：{report}").is_visible()
-    assert office.get_by_text("没有待审核的报告。").is_visible()
+    expect(office.get_by_text(f"已退回：{report}")).to_be_visible()
+    expect(office.get_by_text("没有待审核的报告。")).to_be_visible()
 
     # 3. The clerk sees it returned first, fixes it and resubmits.
     clerk.goto("/my-work/")
     first = clerk.locator(".work-row").first
     assert first.get_attribute("data-state") == "returned"
-    assert first.get_by_text("退回意见：请补充投资完成额。").is_visible()
+    expect(first.get_by_text("退回意见：请补充投资完成额。")).to_be_visible()
     open_task_form(clerk)
-    assert clerk.get_by_text("请补充投资完成额。").is_visible()
+    expect(clerk.get_by_text("请补充投资完成额。")).to_be_visible()
     assert clerk.get_by_label("进展情况").input_value() == "完成项目规划，开工建设2个园区。"
     clerk.get_by_label("进展情况").fill("完成项目规划，开工建设2个园区，完成投资3.2亿元。")
     screenshot(clerk, "reporting-4-clerk-fixes-returned-report")
     clerk.get_by_role("button", name="重新报送").click()
-    assert clerk.get_by_text("报告已提交，等待督查室审核。").is_visible()
+    expect(clerk.get_by_text("报告已提交，等待督查室审核。")).to_be_visible()
 
     # 4. The office accepts it.
     office.goto("/review/")
-    assert office.get_by_text("完成投资3.2亿元").is_visible()
+    expect(office.get_by_text("完成投资3.2亿元")).to_be_visible()
     office.get_by_role("button", name="审核通过").click()
-    assert office.get_by_text(f"已审核通过：{report}").is_visible()
+    expect(office.get_by_text(f"已审核通过：{report}")).to_be_visible()
     screenshot(office, "reporting-5-office-accepted")
     report.refresh_from_db()
     assert report.status == "accepted"
@@ -135,33 +136,37 @@ def test_it_takes_a_report_from_draft_to_accepted(browser, live_server, scene, t
         "attachment.add",
         "report.create",
     ]
-    assert clerk.get_by_text("（意见：请补充投资完成额。）").is_visible()
+    expect(clerk.get_by_text("（意见：请补充投资完成额。）")).to_be_visible()
     screenshot(clerk, "reporting-6-task-history")
     open_url = f"/tasks/{scene['task'].pk}/reports/{report.unit_id}/{report.period_id}/"
     clerk.goto(open_url)
-    assert clerk.get_by_text("该报告已审核通过并锁定，不能修改。").is_visible()
+    expect(clerk.get_by_text("该报告已审核通过并锁定，不能修改。")).to_be_visible()
     assert clerk.get_by_role("button", name="提交").count() == 0
+    clerk.context.close()
+    office.context.close()
 
 
 def test_it_shows_a_cooperating_units_part_in_the_lead_units_form(browser, live_server, scene):
     coop = new_page(browser, live_server)
     log_in(coop, "kjj", factories.PASSWORD)
     open_task_form(coop)
-    assert coop.get_by_text("（配合单位分报告）").is_visible()
+    expect(coop.get_by_text("（配合单位分报告）")).to_be_visible()
     coop.get_by_label("完成百分比（%）").fill("70")
     coop.get_by_label("进展情况").fill("科技局：认定科技孵化器2家。")
     coop.get_by_role("button", name="提交").click()
-    assert coop.get_by_text("报告已提交，等待督查室审核。").is_visible()
+    expect(coop.get_by_text("报告已提交，等待督查室审核。")).to_be_visible()
     screenshot(coop, "reporting-7-cooperating-part-submitted")
 
     lead = new_page(browser, live_server)
     log_in(lead, "fgw", factories.PASSWORD)
     open_task_form(lead)
     parts = lead.locator("section.parts")
-    assert parts.get_by_role("heading", name="配合单位报送情况").is_visible()
-    assert parts.get_by_text("科技局：认定科技孵化器2家。").is_visible()
-    assert lead.get_by_text("（汇总报告）").is_visible()
+    expect(parts.get_by_role("heading", name="配合单位报送情况")).to_be_visible()
+    expect(parts.get_by_text("科技局：认定科技孵化器2家。")).to_be_visible()
+    expect(lead.get_by_text("（汇总报告）")).to_be_visible()
     screenshot(lead, "reporting-8-lead-form-with-part")
+    coop.context.close()
+    lead.context.close()
 
 
 def test_it_works_on_a_phone_with_the_keyboard_alone(browser, live_server, scene):
@@ -184,7 +189,7 @@ def test_it_works_on_a_phone_with_the_keyboard_alone(browser, live_server, scene
     page.keyboard.type("无。")
     page.get_by_role("button", name="保存草稿").focus()
     page.keyboard.press("Enter")
-    assert page.get_by_text("草稿已保存（第1版）。").is_visible()
+    expect(page.get_by_text("草稿已保存（第1版）。")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the form must not scroll sideways on a phone"
     screenshot(page, "reporting-9-phone-draft-saved")

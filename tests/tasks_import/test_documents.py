@@ -54,3 +54,8 @@ def test_text_without_a_document_number_is_one_document():
     assert document.doc_number is None
     assert document.title == "某某县2024年重点工作分工方案"
     assert document.year == 2024
+
+
+def test_every_seed_document_is_liaochengs():
+    for seed in ("000", "003"):
+        assert {d.place for d in _result(seed).documents} == {"聊城市"}

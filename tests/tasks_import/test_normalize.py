@@ -87,3 +87,26 @@ def test_normalize_text_is_idempotent():
     once = normalize_text("(牵头单位:市水利局;配合单位:市发展改革委、市财政局)")
     assert once == "（牵头单位：市水利局；配合单位：市发展改革委、市财政局）"
     assert normalize_text(once) == once
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "| 1 | 推进老旧小区改造 | 张某 | 市住建局 |",
+        "1 | 推进老旧小区改造 | 张某 | 市住建局 | 2021年12月底前",
+        "1｜推进老旧小区改造｜张某｜市住建局",
+    ],
+)
+def test_table_rows_with_or_without_outer_pipes_are_table_rows(raw):
+    line = clean_line(raw, 1)
+    assert line.table_row
+    assert "｜" not in line.text
+
+
+@pytest.mark.parametrize("raw", ["|---|---|", "---|---|---", "| :-- | --: |"])
+def test_table_separators_are_dropped(raw):
+    assert clean_line(raw, 1).text == ""
+
+
+def test_a_line_with_one_or_two_bars_is_not_a_table_row():
+    assert not clean_line("甲|乙|丙", 1).table_row

@@ -128,3 +128,59 @@ def test_a_plan_from_another_city_with_half_width_labels_on_their_own_lines():
 def test_it_never_raises_and_reports_what_it_could_not_read():
     result = parse_text("（下转第5页）")
     assert result.documents and result.warnings[0].code == "unpaired_page_marker"
+
+
+def test_a_heading_wrapped_over_two_lines_is_joined():
+    body = (
+        "一、主要任务\n\n（一）提高政治站位，全面提升政务公开\n\n工作水平\n\n"
+        "1. 做好公开。（牵头单位：市政府办公室）\n"
+    )
+    tasks, _warnings = _tasks(body)
+    heading = {t.number: t for t in tasks}["一.(一)"]
+    assert heading.text == "提高政治站位，全面提升政务公开工作水平"
+    assert heading.source_lines == (9, 13)
+
+
+def test_a_short_heading_is_not_joined_to_the_next_line():
+    tasks, _warnings = _tasks(
+        "一、主要任务\n\n（一）工作目标\n\n全面推进\n\n1. 甲。（市某局负责）\n"
+    )
+    assert {t.number: t for t in tasks}["一.(一)"].text == "工作目标\n全面推进"
+
+
+def test_text_after_the_last_tag_stays_with_the_parent_and_is_reported():
+    body = (
+        "二、重点工作\n\n5. 加强协作。甲事项。（牵头单位：市民政局）乙事项。（牵头单位：市司法局）"
+        "各地要结合实际抓好落实。\n"
+    )
+    tasks, warnings = _tasks(body)
+    by_number = {t.number: t for t in tasks}
+    assert by_number["二.5-2"].text == "乙事项。"
+    assert "各地要结合实际抓好落实。" in by_number["二.5"].text
+    assert [w.code for w in warnings] == ["text_after_last_tag"]
+
+
+def test_the_signature_above_the_date_is_not_part_of_the_last_task():
+    # 聊政办字〔2018〕73号 L818–821: 聊城市人民政府办公室 ⏎ 2018年9月3日 closes the opinion.
+    body = (
+        "一、任务\n\n（一）甲。（市民政局负责）\n\n（二）乙。（市司法局负责）\n\n"
+        "聊城市人民政府办公室\n\n2018年9月3日\n"
+    )
+    tasks, _warnings = _tasks(body)
+    last = tasks[-1]
+    assert last.text == "乙。"
+    assert last.source_lines == (11, 11)
+
+
+def test_a_second_plans_title_and_preamble_open_that_plan():
+    # 聊政办发〔2023〕10号 L739–745: the second measures' title follows the first plan's last item.
+    body = (
+        "一、主要任务\n\n（一）甲。（责任单位：市卫生健康委）\n\n"
+        "二、保障措施\n\n（一）乙。（责任单位：市财政局）\n\n"
+        "关于支持纺织服装产业高质量发展的若干措施\n\n为加快培育纺织服装产业，制定以下措施。\n\n"
+        "一、支持措施\n\n（一）丙。（责任单位：市商务局）\n\n（二）丁。（责任单位：市工业和信息化局）\n"
+    )
+    tasks, _warnings = _tasks(body)
+    by_number = {t.number: t for t in tasks}
+    assert by_number["A.二.(一)"].text == "乙。"
+    assert by_number["B"].title == "关于支持纺织服装产业高质量发展的若干措施"

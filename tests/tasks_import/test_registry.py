@@ -332,3 +332,11 @@ def test_at_least_95_percent_of_seed_unit_mentions_resolve(registry):
         print(f"  unresolved x{count}: {name}")
     assert distinct_rate >= 0.90
     assert mention_rate >= 0.98
+
+
+def test_it_leaves_another_citys_bare_names_unresolved():
+    registry = Registry.load_default()
+    assert registry.city == "聊城市"
+    assert registry.for_place("聊城市") is registry
+    assert registry.for_place("").resolve_unit("市财政局").unit_key is not None
+    assert registry.for_place("潍坊市").resolve_unit("市财政局").unit_key is None

@@ -15,7 +15,11 @@ from tests.tasks_import.seed_expectations import (
     task_record,
 )
 
-REQUIRED_ACCURACY = 0.98
+REQUIRED_ACCURACY = 0.98  # issue 3 acceptance
+# Measured after every leaf task of the 22 documents was checked line by line against the seed
+# text (expected/README.md, "Independent verification"): (leaf tasks matching exactly, leaf
+# tasks). A change that moves either number must update this line and the README with it.
+MEASURED = (645, 645)
 SEEDS = sorted({seed for seed, *_rest in DOMAIN_TABLE})
 
 
@@ -54,11 +58,16 @@ def _comparisons():
 
 
 def test_at_least_98_percent_of_leaf_tasks_match_the_checked_expectations():
+    # Exact match of lead officials, units with roles and flags, and deadline date.
     comparisons = list(_comparisons())
     wrong = [(doc, exp["number"]) for doc, exp, act in comparisons if act != exp]
-    rate = 1 - len(wrong) / len(comparisons)
-    assert len(comparisons) >= 640
+    matched = len(comparisons) - len(wrong)
+    rate = matched / len(comparisons)
     assert rate >= REQUIRED_ACCURACY, f"accuracy {rate:.3f}; first mismatches: {wrong[:10]}"
+    assert (matched, len(comparisons)) == MEASURED, (
+        f"measured {matched}/{len(comparisons)} = {rate:.1%} (mismatches: {wrong[:10]}); "
+        "update MEASURED and expected/README.md"
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)

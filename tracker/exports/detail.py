@@ -123,7 +123,7 @@ def build_detail_workbook(
 
     workbook = open_workbook(path, tmpdir=tmpdir)
     sheet = DetailSheet(workbook, Styles(workbook), name=_("明细"), title=title, subtitle=subtitle)
-    for task in iter_task_rows(tasks, period=period, on_chunk=on_progress):
+    for task in iter_task_rows(tasks, period=period, prefetch=True, on_chunk=on_progress):
         sheet.add(task)
     workbook.close()
     return sheet.index

@@ -97,7 +97,7 @@ def build_ledger(
     section_pk = None
     index = 0
     text, center = styles.text, styles.center
-    for task in iter_task_rows(tasks, periods=periods, on_chunk=on_progress):
+    for task in iter_task_rows(tasks, periods=periods, prefetch=True, on_chunk=on_progress):
         if task.section is not None and task.section.pk != section_pk:
             sheet.merge_range(row, 0, row, last, task.section.label, styles.section)
             row += 1

@@ -7,11 +7,16 @@ officials, assignments, sections and (for a period) reports. Memory holds one ch
 
 import datetime as dt
 import itertools
+import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection, connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +94,8 @@ class TaskRow:
     light: str
     reported_progress: str
     reported_percent: int | None
+    status_label: str = ""
+    light_label: str = ""
     section: Section | None = None
     officials: list[tuple[int, str, str]] = field(default_factory=list)  # (id, name, position)
     assignments: list[tuple[str, str, int | None, int | None, bool]] = field(default_factory=list)
@@ -120,14 +127,6 @@ class TaskRow:
         if self.deadline_on:
             return f"{self.deadline_on.year}年{self.deadline_on.month}月{self.deadline_on.day}日"
         return ""
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS.get(self.schedule_status, self.schedule_status))
-
-    @property
-    def light_label(self) -> str:
-        return str(LIGHT_LABELS.get(self.light, self.light))
 
     @property
     def consolidated_report(self) -> ReportInfo | None:
@@ -175,6 +174,7 @@ def iter_task_rows(
     chunk_size: int | None = None,
     with_sections: bool = True,
     keep_order: bool = False,
+    prefetch: bool = False,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Iterator[TaskRow]:
     """Yield the tasks as TaskRows in plan order, a chunk of queries per `chunk_size` tasks.
@@ -182,14 +182,81 @@ def iter_task_rows(
     With `period`, each row carries the reports of that period; with `periods` (the
     ledger), the consolidated reports of all of them keyed by (period id) in `reports`.
     With `keep_order` the queryset's own ordering is kept (it must be deterministic).
-    `on_chunk(n)` is called after each chunk with the number of rows done so far.
+    With `prefetch`, a thread reads the next chunks while the caller writes this one
+    (only outside a transaction: the thread has its own connection and would not see
+    uncommitted rows). `on_chunk(n)` is called after each chunk with the rows done so far.
     """
-    chunk_size = chunk_size or settings.EXPORT_CHUNK_SIZE
+    chunks = _iter_chunks(
+        tasks,
+        period=period,
+        periods=periods,
+        directory=directory,
+        chunk_size=chunk_size or settings.EXPORT_CHUNK_SIZE,
+        with_sections=with_sections,
+        keep_order=keep_order,
+    )
+    if prefetch and not connection.in_atomic_block:
+        chunks = _prefetched(chunks)
+    done = 0
+    for rows in chunks:
+        yield from rows
+        done += len(rows)
+        if on_chunk is not None:
+            on_chunk(done)
+
+
+_END = object()
+
+
+def _prefetched(chunks: Iterator[list[TaskRow]], depth: int = 2) -> Iterator[list[TaskRow]]:
+    """Run a chunk iterator in a thread, `depth` chunks ahead (bounded memory)."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        buffer.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(_END)
+        except BaseException as error:  # handed to the consumer, raised there
+            buffer.put(error)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=produce, name="export-prefetch", daemon=True)
+    thread.start()
+    try:
+        while (item := buffer.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def _ids_in(ids: list[int]):
+    """`IN (…)` over many ids as ONE parameter (an array / JSON text), not thousands:
+    binding thousands of placeholders cost more than the query itself."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def _iter_chunks(tasks, *, period, periods, directory, chunk_size, with_sections, keep_order):
     if not keep_order:  # plan order; a list export keeps the list's own sort
         tasks = tasks.order_by("document_id", "order", "pk")
     ordered = tasks.values_list(*TASK_FIELDS)
     section_cache: dict[int, dict[int, tuple[int | None, str]]] = {}
-    done = 0
+    status_labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+    light_labels = {key: str(label) for key, label in LIGHT_LABELS.items()}
     for chunk in _chunks(ordered.iterator(chunk_size=chunk_size), chunk_size):
         rows = [
             TaskRow(
@@ -203,6 +270,8 @@ def iter_task_rows(
                 light=light,
                 reported_progress=reported_progress,
                 reported_percent=reported_percent,
+                status_label=status_labels.get(schedule_status, schedule_status),
+                light_label=light_labels.get(light, light),
             )
             for (
                 pk,
@@ -219,7 +288,7 @@ def iter_task_rows(
             ) in chunk
         ]
         by_pk = {row.pk: row for row in rows}
-        ids = list(by_pk)
+        ids = _ids_in(list(by_pk))
         for task_id, official_id, name, position in (
             TaskOfficial.objects.filter(task_id__in=ids)
             .order_by("task_id", "order", "pk")
@@ -248,10 +317,7 @@ def iter_task_rows(
                     by_pk[report[0]].reports[report[1]] = info
         if with_sections:
             _attach_sections(chunk, by_pk, section_cache)
-        done += len(rows)
-        yield from rows
-        if on_chunk is not None:
-            on_chunk(done)
+        yield rows
 
 
 def _reports(task_ids, period_ids, *, consolidated_only=False):

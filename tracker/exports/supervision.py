@@ -233,7 +233,9 @@ def build_supervision_workbook(
         today=today,
     )
 
-    for task in iter_task_rows(tasks, period=period, directory=directory, on_chunk=on_progress):
+    for task in iter_task_rows(
+        tasks, period=period, directory=directory, prefetch=True, on_chunk=on_progress
+    ):
         if single_detail is not None:
             single_detail.add(task)
         elif variant == "by_unit":

@@ -89,7 +89,9 @@ def build_task_list_xlsx(
     documents = document_labels(tasks)
     row = FIRST_DATA_ROW
     centered = {0, 1, 2, 4, 7, 8, 10, 11}
-    for task in iter_task_rows(tasks, with_sections=False, keep_order=True, on_chunk=on_progress):
+    for task in iter_task_rows(
+        tasks, with_sections=False, keep_order=True, prefetch=True, on_chunk=on_progress
+    ):
         values = _values(row - FIRST_DATA_ROW + 1, task, documents)
         sheet.write_number(row, 0, values[0], styles.number)
         for col in range(1, len(values)):

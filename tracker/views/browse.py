@@ -63,6 +63,11 @@ LIGHT_COLOURS = {
 }
 
 
+def row_labels() -> dict:
+    """Labels any row may show, translated once per page rather than once per row."""
+    return {"no_deadline": _("未规定"), "not_reported": _("未报送")}
+
+
 def route_exists(name: str) -> bool:
     """Pages of other areas link here only once they exist (task page, Excel export, …)."""
     try:
@@ -104,28 +109,25 @@ def _options(choices, selected: str, *, blank: str | None = "") -> str:
 def task_filter_fields(request) -> dict:
     """The task list's filter controls with their current values (5–6 queries)."""
     get = request.GET
-    kinds = dict(Unit.Kind.choices)
+    kinds = {kind: str(label) for kind, label in Unit.Kind.choices}
+    dissolved_mark = _("（已撤销）")
     units = Unit.objects.order_by("kind", "name").values_list(
         "pk", "name", "short_name", "kind", "dissolved_on"
     )
     unit_choices = [
-        (
-            pk,
-            (short or name) + (_("（已撤销）") if dissolved else ""),
-            str(kinds.get(kind, kind)),
-        )
+        (pk, (short or name) + (dissolved_mark if dissolved else ""), kinds.get(kind, kind))
         for pk, name, short, kind, dissolved in units
     ]
     plans = Document.objects.filter(Exists(Task.objects.filter(document=OuterRef("pk"))))
-    plan_choices = [
-        (pk, f"{number or ''} {title[:40]}".strip(), _("%(year)s年") % {"year": year})
-        for pk, number, title, year in plans.order_by("-year", "doc_number", "pk").values_list(
-            "pk", "doc_number", "title", "year"
-        )
-    ]
-    years = sorted(
-        set(Document.objects.order_by().values_list("year", flat=True).distinct()), reverse=True
+    plan_rows = plans.order_by("-year", "doc_number", "pk").values_list(
+        "pk", "doc_number", "title", "year"
     )
+    years = sorted({year for _pk, _number, _title, year in plan_rows}, reverse=True)
+    year_labels = {year: _("%(year)s年") % {"year": year} for year in years}
+    plan_choices = [
+        (pk, f"{number or ''} {title[:40]}".strip(), year_labels[year])
+        for pk, number, title, year in plan_rows
+    ]
     section_choices = []
     if get.get("plan", "").isdigit():
         for pk, number, printed, title, text in (
@@ -166,6 +168,15 @@ def task_filter_fields(request) -> dict:
     }
 
 
+# Counting stops here: "more than 10,000" is as useful as the exact number and bounds the
+# COUNT on an unfiltered city-wide list (it was the slowest statement of the page).
+COUNT_CAP = 10_000
+
+
+def capped_count(queryset) -> int:
+    return queryset.order_by()[: COUNT_CAP + 1].count()
+
+
 def filter_querystring(request) -> str:
     params = request.GET.copy()
     for name in PAGING_PARAMS:
@@ -193,6 +204,8 @@ def pager(request, page, total: int) -> dict:
         "number": number,
         "pages": max(math.ceil(total / page_size()), 1),
         "total": total,
+        "capped": total > COUNT_CAP,
+        "cap": COUNT_CAP,
         "first": "?" + base if not page.is_first else None,
         "previous": link(before=page.previous_cursor, page=number - 1)
         if page.previous_cursor
@@ -213,7 +226,7 @@ def task_list(request):
         before=request.GET.get("before"),
         size=page_size(),
     )
-    total = tasks.count()
+    total = capped_count(tasks)
     query = filter_querystring(request)
     export_links = None
     if route_exists("export_task_list"):
@@ -226,6 +239,7 @@ def task_list(request):
             "filterset": filterset,
             "fields": task_filter_fields(request),
             "rows": describe_rows(page.rows),
+            **row_labels(),
             "pager": pager(request, page, total),
             "export_links": export_links,
             "task_links": route_exists("task_detail"),
@@ -251,7 +265,7 @@ def document_list(request):
         size=page_size(),
         keys=PLAN_KEYS,
     )
-    total = filterset.qs.count()
+    total = capped_count(filterset.qs)
     ids = [doc.pk for doc in page.rows]
     counts = {}
     for document_id, light, n in (
@@ -432,6 +446,7 @@ def unit_portfolio(request, pk: int):
             "done_percent": round(100 * lights[Light.BLUE] / total) if total else 0,
             "charts": [role_chart, _trend_chart("unit-trend", trend, _("各报送周期报送情况"))],
             "rows": describe_rows(page.rows),
+            **row_labels(),
             "pager": pager(request, page, total),
             "sort": sort,
             "sort_options": _options(SORT_CHOICES, sort, blank=None),
@@ -503,6 +518,7 @@ def official_portfolio(request, pk: int):
                 _trend_chart("official-trend", trend, _("各报送周期汇总报告情况")),
             ],
             "rows": describe_rows(page.rows),
+            **row_labels(),
             "pager": pager(request, page, total),
             "sort": sort,
             "sort_options": _options(SORT_CHOICES, sort, blank=None),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -307,13 +308,9 @@ def _template_response(unit: Unit, period: ReportingPeriod) -> HttpResponse:
     labels = dict(Assignment.Role.choices)
     for task_id, role in (
         Assignment.objects.filter(task_id__in=ids)
-        .filter(unit=unit)
+        .filter(Q(unit=unit) | Q(group__members=unit))
+        .order_by("task_id", "order")
         .values_list("task_id", "role")
-        .union(
-            Assignment.objects.filter(task_id__in=ids, group__members=unit).values_list(
-                "task_id", "role"
-            )
-        )
     ):
         roles.setdefault(task_id, str(labels.get(role, role)))
     rows = []

@@ -119,6 +119,7 @@ def build_preview(batch: ImportBatch):
     unknown: dict[str, int] = {}
     documents = []
     for d_index, document in enumerate(result.documents):
+        local = registry.for_place(document.place)
         warnings_by_line: dict[int, list[str]] = {}
         for warning in result.warnings:
             if warning.doc_number == document.doc_number and warning.line:
@@ -128,7 +129,7 @@ def build_preview(batch: ImportBatch):
             start, end = task.source_lines
             unit_rows = []
             for u_index, ref in enumerate(task.units):
-                canonical = _unit_label(registry, ref.name, document.signed_on)
+                canonical = _unit_label(local, ref.name, document.signed_on)
                 if canonical is None and ref.name not in overrides.units:
                     unknown[ref.name] = unknown.get(ref.name, 0) + 1
                 key = role_override_key(document.doc_number, task.number, u_index)
@@ -147,7 +148,7 @@ def build_preview(batch: ImportBatch):
                 m for line in range(start, end + 1) for m in warnings_by_line.get(line, [])
             ]
             officials = [
-                (name, registry.resolve_official(name, on=document.signed_on) is not None)
+                (name, local.resolve_official(name, on=document.signed_on) is not None)
                 for name in task.lead_officials
             ]
             # A parent spans its children's lines; its own heading line is what it adds.

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Substr
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -60,6 +61,7 @@ STATE_LABELS = {
     Status.ACCEPTED: Status.ACCEPTED.label,
 }
 REVIEW_PAGE_SIZE = 50
+MY_WORK_PAGE_SIZE = 100
 
 HISTORY_LABELS = {
     "report.create": gettext_lazy("创建报告"),
@@ -91,24 +93,35 @@ def _safe_next(request, fallback: str) -> str:
 # ---------------------------------------------------------------------------------------------
 @dataclass
 class WorkRow:
-    task: Task
+    """One report slot on My work: plain values from two queries, no model instances
+    (a unit may lead thousands of tasks; only one page of rows is rendered)."""
+
+    task_id: int
+    number: str
+    label: str
+    document: str
+    sort_key: tuple
     unit: Unit
     period: ReportingPeriod
     roles: list[str] = field(default_factory=list)
     consolidates: bool = False
-    report: ProgressReport | None = None
+    report: dict | None = None
 
     @property
     def state(self) -> str:
-        return self.report.status if self.report else MISSING
+        return self.report["status"] if self.report else MISSING
 
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
 
     @property
+    def role_labels(self) -> str:
+        return "、".join(str(Assignment.Role(role).label) for role in self.roles)
+
+    @property
     def url(self) -> str:
-        return reverse("report_form", args=[self.task.pk, self.unit.pk, self.period.pk])
+        return reverse("report_form", args=[self.task_id, self.unit.pk, self.period.pk])
 
 
 def my_work_rows(user, periods_by_cadence: dict[str, ReportingPeriod]) -> tuple[list, int]:
@@ -122,58 +135,83 @@ def my_work_rows(user, periods_by_cadence: dict[str, ReportingPeriod]) -> tuple[
     group_members: dict[int, list[int]] = {}
     for group_id, unit_id in memberships.values_list("unitgroup_id", "unit_id"):
         group_members.setdefault(group_id, []).append(unit_id)
-    assignment_rows = (
+    assignments = (
         Assignment.objects.filter(
             Q(unit_id__in=units) | Q(group_id__in=list(group_members)),
             task__is_leaf=True,
             task__document__reporting_cadence__in=list(periods_by_cadence),
         )
-        .select_related("task__document")
         .annotate(
+            text_head=Substr("task__text", 1, 80),
             task_has_consolidator=Exists(
                 Assignment.objects.filter(
                     task=OuterRef("task_id"), consolidates=True, unit__isnull=False
                 )
-            )
+            ),
+        )
+        .values_list(
+            "task_id",
+            "unit_id",
+            "group_id",
+            "role",
+            "consolidates",
+            "task_has_consolidator",
+            "task__number",
+            "task__title",
+            "text_head",
+            "task__order",
+            "task__document_id",
+            "task__document__doc_number",
+            "task__document__title",
+            "task__document__year",
+            "task__document__reporting_cadence",
         )
     )
     rows_by_key: dict[tuple[int, int], WorkRow] = {}
-    for assignment in assignment_rows:
-        task = assignment.task
-        period = periods_by_cadence[task.document.reporting_cadence]
-        unit_ids = (
-            [assignment.unit_id] if assignment.unit_id else group_members[assignment.group_id]
-        )
-        for unit_id in unit_ids:
-            row = rows_by_key.get((task.pk, unit_id))
+    for (
+        task_id,
+        unit_id,
+        group_id,
+        role,
+        consolidates,
+        has_consolidator,
+        number,
+        title,
+        text_head,
+        order,
+        document_id,
+        doc_number,
+        doc_title,
+        year,
+        cadence,
+    ) in assignments:
+        for member_id in [unit_id] if unit_id else group_members[group_id]:
+            row = rows_by_key.get((task_id, member_id))
             if row is None:
-                row = rows_by_key[(task.pk, unit_id)] = WorkRow(task, unit_by_pk[unit_id], period)
-            row.roles.append(assignment.get_role_display())
-            if assignment.consolidates or not assignment.task_has_consolidator:
+                row = rows_by_key[(task_id, member_id)] = WorkRow(
+                    task_id=task_id,
+                    number=number,
+                    label=title or text_head,
+                    document=doc_number or doc_title,
+                    sort_key=(year, document_id, order),
+                    unit=unit_by_pk[member_id],
+                    period=periods_by_cadence[cadence],
+                )
+            if role not in row.roles:
+                row.roles.append(role)
+            if consolidates or not has_consolidator:
                 row.consolidates = True
     period_ids = [p.pk for p in periods_by_cadence.values()]
-    reports = ProgressReport.objects.filter(unit_id__in=units, period_id__in=period_ids).only(
-        "pk",
-        "task_id",
-        "unit_id",
-        "period_id",
-        "status",
-        "percent",
-        "progress_status",
-        "version",
-        "updated_at",
-        "review_comment",
-        "is_consolidated",
+    reports = ProgressReport.objects.filter(unit_id__in=units, period_id__in=period_ids).values(
+        "pk", "task_id", "unit_id", "period_id", "status", "percent", "review_comment"
     )
     for report in reports:
-        row = rows_by_key.get((report.task_id, report.unit_id))
-        if row is not None and row.period.pk == report.period_id:
+        row = rows_by_key.get((report["task_id"], report["unit_id"]))
+        if row is not None and row.period.pk == report["period_id"]:
             row.report = report
     accepted = sum(1 for r in rows_by_key.values() if r.state == Status.ACCEPTED)
     open_rows = [r for r in rows_by_key.values() if r.state != Status.ACCEPTED]
-    open_rows.sort(
-        key=lambda r: (STATE_ORDER[r.state], r.task.document.year, r.task.document_id, r.task.order)
-    )
+    open_rows.sort(key=lambda r: (STATE_ORDER[r.state], r.sort_key))
     return open_rows, accepted
 
 
@@ -190,11 +228,17 @@ def my_work(request):
             raise Http404 from None
         periods = {chosen.cadence: chosen}
     rows, accepted = my_work_rows(request.user, periods)
+    counts = dict.fromkeys(STATE_ORDER, 0)
+    for row in rows:
+        counts[row.state] += 1
+    page = Paginator(rows, MY_WORK_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reporting/my_work.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "counts": [(STATE_LABELS[state], state, n) for state, n in counts.items() if n],
             "accepted_count": accepted,
             "periods": sorted(periods.values(), key=lambda p: p.starts_on),
             "chosen": chosen,
@@ -335,6 +379,7 @@ def review_queue(request):
     reports = (
         ProgressReport.objects.filter(status=Status.SUBMITTED)
         .select_related("task__document", "unit", "period", "submitted_by__profile")
+        .defer("task__document__source_text")
         .annotate(attachment_count=Count("attachments"))
         .order_by("submitted_at", "pk")
     )

@@ -38,6 +38,38 @@ def test_the_field_wins_over_prose():
     assert deadline.date == D(2018, 9, 30)
 
 
+def test_an_explicit_field_wins_whatever_its_year():
+    # a plan may restate an older deadline; the field is taken as written, never the prose
+    deadline = extract_deadline("甲。", doc_year=2023, field_text="2019年12月底前")
+    assert (deadline.date, deadline.kind, deadline.text) == (
+        D(2019, 12, 31),
+        DeadlineKind.DATE,
+        "2019年12月底前",
+    )
+
+
+def test_an_old_date_in_prose_is_a_past_reference():
+    deadline = extract_deadline("到2017年年底全部实现。", doc_year=2018)
+    assert deadline.date is None
+
+
+def test_a_bare_month_in_a_field_is_its_month_end_but_not_in_prose():
+    field = extract_deadline("", doc_year=2021, field_text="2021年10月")
+    assert (field.date, field.kind) == (D(2021, 10, 31), DeadlineKind.DATE)
+    prose = extract_deadline("2021年10月完成评估。", doc_year=2021)
+    assert prose.date is None
+
+
+def test_li_zheng_with_a_calendar_year_is_a_horizon_with_a_span_of_years_relative():
+    horizon = extract_deadline(
+        quoted("000", 188, "力争2020年基本消除集体经济空壳村"), doc_year=2018
+    )
+    assert (horizon.date, horizon.kind, horizon.text) == (None, DeadlineKind.HORIZON, "力争2020年")
+    assert horizon.suggested_date == D(2020, 12, 31)
+    span = extract_deadline(quoted("003", 553, "力争三年滚动实施技改项目1000个"), doc_year=2023)
+    assert (span.date, span.kind, span.text) == (None, DeadlineKind.RELATIVE, "力争三年")
+
+
 def test_an_undated_field_keeps_its_wording():
     deadline = extract_deadline("到2020年完成。", doc_year=2018, field_text="长期坚持")
     assert (deadline.date, deadline.kind, deadline.text) == (None, DeadlineKind.ONGOING, "长期坚持")

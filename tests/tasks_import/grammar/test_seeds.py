@@ -65,13 +65,17 @@ def test_the_seeds_have_their_document_rules():
 
 
 def test_all_seeds_parse_well_under_a_second():
+    # CPU time, best of three: other test runs sharing the machine must not make this flaky.
     texts = [_seed_text(seed) for seed in EXPECTED]
-    started = time.perf_counter()
-    for text in texts:
-        for match in find_assignment_tags(text):
-            extract_deadline(text[max(0, match.start - 300) : match.start], doc_year=2018)
-        extract_targets(text[:20000])
-    assert time.perf_counter() - started < 1.0
+    spent = []
+    for _attempt in range(3):
+        started = time.process_time()
+        for text in texts:
+            for match in find_assignment_tags(text):
+                extract_deadline(text[max(0, match.start - 300) : match.start], doc_year=2018)
+            extract_targets(text[:20000])
+        spent.append(time.process_time() - started)
+    assert min(spent) < 1.0
 
 
 @settings(max_examples=200, deadline=None)
@@ -90,7 +94,7 @@ def test_the_grammar_never_raises_on_arbitrary_text(text):
 
 def test_pathological_input_stays_fast():
     texts = ["（" * 20000 + "）" * 20000, "牵头单位：" * 5000, "（市农委负责）" * 3000]
-    started = time.perf_counter()
+    started = time.process_time()
     for text in texts:
         find_assignment_tags(text)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0

@@ -42,7 +42,7 @@ def test_every_context_row_applies_after_a_lead(row):
 
 
 def test_deadline_rows_are_documented():
-    for name, regex, kind, note, quote in patterns.DATE_PATTERNS:
+    for name, regex, kind, note, quote in patterns.DATE_PATTERNS + patterns.FIELD_DATE_PATTERNS:
         assert name and regex and kind and note and quote
     for pattern, note, quote in patterns.NOT_A_DEADLINE:
         assert pattern.pattern and note and quote

@@ -62,6 +62,15 @@ def test_it_splits_he_between_a_group_and_a_department():
     assert split_units(text) == ["各县（市、区）政府", "市属开发区管委会", "市金融办", "市财政局"]
 
 
+def test_it_splits_he_before_any_place_name_not_only_liaochengs():
+    assert split_units("市自然资源和规划局和天桥区人民政府、市财政局及潍坊市税务局") == [
+        "市自然资源和规划局",
+        "天桥区人民政府",
+        "市财政局",
+        "潍坊市税务局",
+    ]
+
+
 @pytest.mark.parametrize(
     "name",
     ["市自然资源和规划局", "市文化和旅游局", "市人力资源和社会保障局", "市工业和信息化局"],
@@ -128,6 +137,9 @@ def test_it_keeps_abbreviations_as_written():
         ("2018—2020年", False),
         ("以下简称市发改委", True),  # shape only; tags also need a role verb
         ("同线同标同质产品", False),
+        ("各镇（街道）", True),  # other places' plans name townships
+        ("市教育体育局（市委教育工委）", True),  # 003 L1503
+        ("（街道）", False),
     ],
 )
 def test_looks_like_unit(name, expected):

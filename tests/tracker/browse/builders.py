@@ -82,7 +82,9 @@ def build_city(units: int = 80):
     for n in itertools.count(1):
         if len(by_name) >= units:
             break
-        by_name[f"市直单位{n}"] = factories.make_unit(f"聊城市直属单位{n}", short_name=f"市直单位{n}")
+        by_name[f"市直单位{n}"] = factories.make_unit(
+            f"聊城市直属单位{n}", short_name=f"市直单位{n}"
+        )
     counties = [u for u in by_name.values() if u.kind == Unit.Kind.COUNTY_GOVERNMENT]
     group = factories.make_group("各县（市、区）人民政府", members=counties)
     successors = {}

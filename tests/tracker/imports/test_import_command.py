@@ -108,3 +108,16 @@ def test_it_says_which_file_it_cannot_read(registry, tmp_path):
     with pytest.raises(CommandError) as info:
         run(str(tmp_path / "missing.txt"))
     assert str(info.value).startswith(f"无法读取文件 {tmp_path / 'missing.txt'}：")
+
+
+def test_it_does_not_resolve_another_citys_units_against_ours(registry, tmp_path):
+    path = tmp_path / "weifang.txt"
+    path.write_text(
+        "潍坊市人民政府办公室\n关于印发潍坊市优化营商环境工作方案的通知\n"
+        "一、重点任务\n1. 优化审批流程。（牵头单位：市财政局；配合单位：市住房城乡建设局）\n"
+        "2. 完善考核办法。（牵头单位：市财政局）\n",
+        encoding="utf-8",
+    )
+    data = json.loads(run(str(path), "--dry-run", "--json"))
+    canonicals = {u["canonical"] for d in data["documents"] for t in d["tasks"] for u in t["units"]}
+    assert canonicals == {None}

@@ -18,7 +18,7 @@ def make_tasks(unit, count, **doc_fields):
 
 
 def states(response):
-    return [(row.task.number, row.state) for row in response.context["rows"]]
+    return [(row.number, row.state) for row in response.context["rows"]]
 
 
 def test_it_lists_missing_and_returned_reports_first(client, owner, unit, period, periods):
@@ -51,13 +51,13 @@ def test_it_includes_tasks_assigned_through_a_unit_group(client, owner, unit, pe
     client.force_login(owner)
     response = client.get(reverse("my_work"))
     [row] = response.context["rows"]
-    assert (row.task, row.unit, row.state, row.consolidates) == (task, unit, "missing", True)
+    assert (row.task_id, row.unit, row.state, row.consolidates) == (task.pk, unit, "missing", True)
 
 
 def test_it_marks_a_cooperating_unit_as_filing_a_part(client, coop_clerk, task, period):
     client.force_login(coop_clerk)
     [row] = client.get(reverse("my_work")).context["rows"]
-    assert (row.task, row.roles, row.consolidates) == (task, ["配合"], False)
+    assert (row.task_id, row.role_labels, row.consolidates) == (task.pk, "配合", False)
 
 
 def test_it_uses_the_period_of_each_plans_cadence(client, owner, unit, period):
@@ -73,9 +73,9 @@ def test_it_uses_the_period_of_each_plans_cadence(client, owner, unit, period):
     [quarterly_task] = make_tasks(unit, 1)
     client.force_login(owner)
     rows = client.get(reverse("my_work")).context["rows"]
-    assert {(r.task, r.period) for r in rows} == {
-        (monthly_task, september),
-        (quarterly_task, period),
+    assert {(r.task_id, r.period) for r in rows} == {
+        (monthly_task.pk, september),
+        (quarterly_task.pk, period),
     }
 
 
@@ -111,3 +111,16 @@ def test_it_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         response = client.get(reverse("my_work"))
     assert len(response.context["rows"]) == count
+
+
+def test_it_pages_long_lists_and_counts_each_state(client, owner, unit, period, settings):
+    tasks = make_tasks(unit, 103)
+    factories.make_report(tasks[0], unit, period, status="returned", review_comment="补充")
+    client.force_login(owner)
+    first = client.get(reverse("my_work"))
+    assert len(first.context["rows"]) == 100
+    assert first.context["rows"][0].state == "missing"
+    assert first.context["counts"] == [("未填报", "missing", 102), ("已退回", "returned", 1)]
+    assert "第 1 / 2 页" in first.content.decode()
+    second = client.get(reverse("my_work"), {"page": 2})
+    assert [r.state for r in second.context["rows"]] == ["missing"] * 2 + ["returned"]

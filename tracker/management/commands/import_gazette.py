@@ -29,9 +29,10 @@ def canonical_name(registry: Registry, name: str, on) -> str | None:
 def result_json(result: ParseResult, registry: Registry) -> dict:
     data = result.to_json()
     for parsed, document in zip(result.documents, data["documents"], strict=True):
+        local = registry.for_place(parsed.place)
         for task in document["tasks"]:
             for unit in task["units"]:
-                unit["canonical"] = canonical_name(registry, unit["name"], parsed.signed_on)
+                unit["canonical"] = canonical_name(local, unit["name"], parsed.signed_on)
     return data
 
 
