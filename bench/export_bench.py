@@ -30,6 +30,9 @@ os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.pop("REDIS_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("DUBAN_VAR_DIR", tempfile.gettempdir() + "/duban-bench-export")
+# As in production: DEBUG off (no query log kept in memory).
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
 
 TASKS_PER_PLAN = 200
 SECTIONS_PER_PLAN = 8

@@ -95,7 +95,7 @@ def copy_rows(cursor, model, rows):
     from django.db.models import JSONField
     from django.utils import timezone
 
-    fields = [f for f in model._meta.concrete_fields]
+    fields = list(model._meta.concrete_fields)
     now = timezone.now()
     defaults = {}
     for f in fields:

@@ -42,6 +42,11 @@ DATABASE_URL = os.environ.get(
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.pop("REDIS_URL", None)
 os.environ["DUBAN_QUIET_HOURS"] = ""
+# Production settings: DEBUG off (the template engine's debug mode alone halves our rate).
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("DUBAN_VAR_DIR", tempfile.gettempdir() + "/duban-bench-reminders")
 

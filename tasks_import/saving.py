@@ -12,6 +12,7 @@ unit nor group), never as a new unit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from tracker.models import (
     GazetteIssue,
     Official,
     ProgressReport,
+    SourceFile,
     Task,
     TaskOfficial,
     Unit,
@@ -141,12 +143,18 @@ def save_parse_result(
     overrides: ImportOverrides | None = None,
     registry: Registry | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    original_text: str | None = None,
 ) -> list[DocumentChange]:
-    """Save every document of `result`; one transaction per document."""
+    """Save every document of `result`; one transaction per document.
+
+    `original_text` is the file as imported: kept once (by hash) so each task's line
+    numbers can show the exact source lines later.
+    """
     registry = registry or live_registry()
     overrides = overrides or ImportOverrides()
     lookup = _RowLookup.build()
     issue = _gazette_issue(result, source_name)
+    source_file = _source_file(original_text, source_name) if original_text else None
     changes = []
     total = len(result.documents)
     for index, parsed in enumerate(result.documents, start=1):
@@ -159,11 +167,20 @@ def save_parse_result(
                 overrides=overrides,
                 registry=registry,
                 lookup=lookup,
+                source_file=source_file,
             )
         )
         if on_progress:
             on_progress(index, total)
     return changes
+
+
+def _source_file(text: str, name: str) -> SourceFile:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    source, _ = SourceFile.objects.get_or_create(
+        sha256=digest, defaults={"name": name[:255], "text": text}
+    )
+    return source
 
 
 def _gazette_issue(result: ParseResult, source_name: str) -> GazetteIssue | None:
@@ -207,9 +224,10 @@ def save_document(
     overrides: ImportOverrides,
     registry: Registry,
     lookup: _RowLookup,
+    source_file: SourceFile | None = None,
 ) -> DocumentChange:
     registry = registry.for_place(parsed.place)
-    document, created = _upsert_document(parsed, source_name, issue)
+    document, created = _upsert_document(parsed, source_name, issue, source_file)
     change = DocumentChange(parsed.doc_number, parsed.title, created, document_id=document.pk)
     existing = {task.number: task for task in document.tasks.all()}
     saved = _save_task_tree(document, parsed.tasks, existing, change)
@@ -224,7 +242,9 @@ def save_document(
     return change
 
 
-def _upsert_document(parsed: ParsedDocument, source_name: str, issue) -> tuple[Document, bool]:
+def _upsert_document(
+    parsed: ParsedDocument, source_name: str, issue, source_file
+) -> tuple[Document, bool]:
     year = parsed.year or (parsed.signed_on.year if parsed.signed_on else timezone.localdate().year)
     values = {
         "title": parsed.title[:500] or (parsed.doc_number or "未命名文件"),
@@ -234,6 +254,7 @@ def _upsert_document(parsed: ParsedDocument, source_name: str, issue) -> tuple[D
         "kind": DOCUMENT_KIND_BY_WORD.get(parsed.kind, Document.Kind.OTHER),
         "gazette_issue": issue,
         "source_name": source_name[:255],
+        "source_file": source_file,
         "source_text": parsed.source_text,
         "source_line_start": parsed.source_lines[0] or None,
         "source_line_end": parsed.source_lines[1] or None,

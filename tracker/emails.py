@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.models import OutgoingEmail, ReminderRule, Task
@@ -49,7 +50,8 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
 
 def reminder_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     """Reports due and overdue, escalations and task deadlines: one e-mail per recipient."""
-    items = [_with_link(item) for item in email.items]
+    with translation.override(email.language or settings.LANGUAGE_CODE):
+        items = [_with_link(item) for item in email.items]
     types = {item["type"] for item in items}
     if Kind.REPORT_ESCALATION in types:
         urgency = "escalation"
@@ -126,7 +128,29 @@ def _domain() -> str:
 
 
 def _with_link(item: dict) -> dict:
-    return item | {"url": settings.SITE_URL + task_path(item["task"])}
+    return item | {"url": settings.SITE_URL + task_path(item["task"]), "detail": _detail(item)}
+
+
+def _detail(item: dict) -> str:
+    """The one line under a reminder item (a template include per item was 10× slower)."""
+    kind = item.get("type")
+    values = {
+        "unit": item.get("unit", ""),
+        "period": item.get("period", ""),
+        "due": item.get("due_on", ""),
+        "days": item.get("days", ""),
+    }
+    if kind == Kind.REPORT_DUE:
+        text = gettext("%(period)s进展报告，%(due)s截止（还有%(days)s天）") % values
+    elif kind in (Kind.REPORT_OVERDUE, Kind.REPORT_ESCALATION):
+        text = gettext("%(period)s进展报告，%(due)s截止，已逾期%(days)s天") % values
+    elif kind == Kind.TASK_DUE:
+        text = gettext("完成时限%(due)s（还有%(days)s天）") % values
+    elif kind == Kind.TASK_OVERDUE:
+        text = gettext("完成时限%(due)s，已超过%(days)s天") % values
+    else:
+        return ""
+    return f"{values['unit']} · {text}" if values["unit"] else text
 
 
 def task_path(task_id: int) -> str:

@@ -449,12 +449,23 @@ def plan_matrix(document, *, visible_ids: set[int], shown_ids: set[int] | None) 
 
 def _matrix_row(task, depth, cells, columns, officials, heading=False):
     row_cells = cells.get(task.pk, {})
+    parts = []
+    for column in columns:
+        cell = row_cells.get(column.key)
+        if cell is None:
+            parts.append('<td class="cell"></td>')
+        else:
+            parts.append(
+                f'<td class="cell role-{cell["role"]}" title="{escape(str(cell["label"]))}">'
+                f"{escape(cell['mark'])}</td>"
+            )
     return {
         "task": task,
         "depth": depth,
         "heading": heading,
         "officials": officials.get(task.pk, []),
-        "cells": [row_cells.get(column.key) for column in columns],
+        # 60 rows × 80 units: joined here, not through 4,800 template loop iterations.
+        "cells_html": mark_safe("".join(parts)),
     }
 
 

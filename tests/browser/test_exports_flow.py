@@ -23,15 +23,24 @@ def scene(db):
     for year in (today.year - 1, today.year):
         create_year_periods(acting_user=None, year=year)
     unit = factories.make_unit("聊城市发展和改革委员会", short_name="市发展改革委")
-    document = factories.make_document("聊政发〔2018〕7号", year=today.year,
-                                       title="市政府工作报告分工方案",
-                                       signed_on=dt.date(today.year, 1, 1))
+    document = factories.make_document(
+        "聊政发〔2018〕7号",
+        year=today.year,
+        title="市政府工作报告分工方案",
+        signed_on=dt.date(today.year, 1, 1),
+    )
     task = factories.make_task(document, "一.1", text="推进新旧动能转换重大工程。")
     factories.assign(task, unit, Assignment.Role.LEAD)
     clerk = factories.make_user("clerk1", role=Profile.Role.CLERK, units=[unit])
     office = factories.make_user("office1", role=Profile.Role.SUPERVISOR)
-    return {"unit": unit, "task": task, "clerk": clerk, "office": office,
-            "document": document, "period": current_periods()["quarterly"]}
+    return {
+        "unit": unit,
+        "task": task,
+        "clerk": clerk,
+        "office": office,
+        "document": document,
+        "period": current_periods()["quarterly"],
+    }
 
 
 def test_it_round_trips_a_template_in_the_browser(page, scene, tmp_path):
@@ -59,7 +68,10 @@ def test_it_round_trips_a_template_in_the_browser(page, scene, tmp_path):
     expect(page.get_by_text("已保存1条进展为草稿。")).to_be_visible()
     report = ProgressReport.objects.get()
     assert (report.task_id, report.status, report.percent, report.progress) == (
-        scene["task"].pk, "draft", 35, "完成可研批复。"
+        scene["task"].pk,
+        "draft",
+        35,
+        "完成可研批复。",
     )
 
 

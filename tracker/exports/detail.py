@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.exports.rows import ReportInfo, TaskRow, format_datetime
-from tracker.exports.xlsx import Styles, set_up_page, write_title
+from tracker.exports.xlsx import RowWriter, Styles, set_up_page, write_title
 
 DETAIL_COLUMNS = [
     (gettext_lazy("序号"), 6),
@@ -64,6 +64,7 @@ class DetailSheet:
         self.document_id = None
         self.section_pk = None
         self.unreported = _("未报送")
+        self.rows = RowWriter(self.sheet, len(DETAIL_COLUMNS))
 
     def add(self, task: TaskRow, report: ReportInfo | None | bool = True) -> None:
         """Write a task; `report` defaults to the task's consolidated report."""
@@ -90,27 +91,29 @@ class DetailSheet:
         self.index += 1
         if report is True:
             report = task.consolidated_report
-        row = self.row
-        write = sheet.write_string
         text, center = styles.text, styles.center
-        sheet.write_number(row, 0, self.index, styles.number)
-        write(row, 1, task.text, text)
-        write(row, 2, task.official_names, center)
-        write(row, 3, task.lead_units, text)
-        write(row, 4, task.cooperating_units, text)
-        write(row, 5, task.deadline, center)
         if report is not None:
-            write(row, 6, report.progress, text)
-            write(row, 7, report.problems, text)
-            write(row, 8, report.next_steps, text)
-            write(row, 11, format_datetime(report.submitted_at), center)
+            progress, problems, next_steps = report.progress, report.problems, report.next_steps
+            submitted = format_datetime(report.submitted_at)
         else:
-            write(row, 6, self.unreported, text)
-            write(row, 7, "", text)
-            write(row, 8, "", text)
-            write(row, 11, "", center)
-        write(row, 9, task.status_label, center)
-        write(row, 10, task.light_label, styles.light.get(task.light, center))
+            progress, problems, next_steps, submitted = self.unreported, "", "", ""
+        self.rows.write(
+            self.row,
+            (
+                (self.index, styles.number),
+                (task.text, text),
+                (task.official_names, center),
+                (task.lead_units, text),
+                (task.cooperating_units, text),
+                (task.deadline, center),
+                (progress, text),
+                (problems, text),
+                (next_steps, text),
+                (task.status_label, center),
+                (task.light_label, styles.light.get(task.light, center)),
+                (submitted, center),
+            ),
+        )
         self.row += 1
 
 

@@ -138,7 +138,8 @@ class TaskRow:
 def format_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    local = timezone.localtime(value)
+    return f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local.hour:02d}:{local.minute:02d}"
 
 
 def format_date(value: dt.date) -> str:

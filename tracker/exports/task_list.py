@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tracker.exports.rows import PROGRESS_LABELS, TaskRow, format_date, iter_task_rows
-from tracker.exports.xlsx import Styles, open_workbook, set_up_page, write_title
+from tracker.exports.xlsx import RowWriter, Styles, open_workbook, set_up_page, write_title
 from tracker.models import Document, Task
 
 COLUMNS = [
@@ -89,20 +89,18 @@ def build_task_list_xlsx(
     documents = document_labels(tasks)
     row = FIRST_DATA_ROW
     centered = {0, 1, 2, 4, 7, 8, 10, 11}
+    formats = [
+        styles.number if col == 0 else styles.center if col in centered else styles.text
+        for col in range(len(COLUMNS))
+    ]
+    writer = RowWriter(sheet, len(COLUMNS))
     for task in iter_task_rows(
         tasks, with_sections=False, keep_order=True, prefetch=True, on_chunk=on_progress
     ):
         values = _values(row - FIRST_DATA_ROW + 1, task, documents)
-        sheet.write_number(row, 0, values[0], styles.number)
-        for col in range(1, len(values)):
-            if col == 9:
-                sheet.write_string(
-                    row, col, values[col], styles.light.get(task.light, styles.center)
-                )
-            else:
-                sheet.write_string(
-                    row, col, values[col], styles.center if col in centered else styles.text
-                )
+        cells = list(zip(values, formats, strict=True))
+        cells[9] = (values[9], styles.light.get(task.light, styles.center))
+        writer.write(row, cells)
         row += 1
     if row > FIRST_DATA_ROW:
         sheet.autofilter(2, 0, row - 1, last)

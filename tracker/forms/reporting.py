@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,10 +65,10 @@ class ReportForm(forms.Form):
     attachments = MultipleFileField(
         label=gettext_lazy("佐证材料"),
         required=False,
-        help_text=gettext_lazy(
-            "可多选；支持 PDF、JPG、PNG、Word、Excel，每个文件不超过 %(mb)d MB。"
-        )
-        % {"mb": settings.ATTACHMENT_MAX_BYTES // 1024 // 1024},
+        help_text=format_lazy(
+            gettext_lazy("可多选；支持 PDF、JPG、PNG、Word、Excel，每个文件不超过 {mb} MB。"),
+            mb=settings.ATTACHMENT_MAX_BYTES // 1024 // 1024,
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 

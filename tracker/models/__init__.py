@@ -3,7 +3,7 @@
 from .accounts import Profile, UnitMembership
 from .audit import AuditEntry
 from .exports import ExportJob, ProgressUpload
-from .imports import ImportBatch
+from .imports import ImportBatch, SourceFile
 from .matrix import (
     Assignment,
     Document,
@@ -35,6 +35,7 @@ __all__ = [
     "ProgressUpload",
     "ReminderRule",
     "ReportingPeriod",
+    "SourceFile",
     "Task",
     "TaskOfficial",
     "Unit",

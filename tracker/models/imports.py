@@ -6,6 +6,33 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+class SourceFile(models.Model):
+    """An imported file's original text, kept once, so every task can show its source lines."""
+
+    name = models.CharField(_("文件名"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    text = models.TextField(_("原文"))
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("原始文件")
+        verbose_name_plural = _("原始文件")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name or self.sha256[:12]
+
+    def lines(self, start: int, end: int) -> list[tuple[int, str]]:
+        """Lines start..end (1-based, inclusive) with their numbers, as in the file."""
+        if not start:
+            return []
+        all_lines = self.text.splitlines()
+        end = max(end or start, start)
+        return [
+            (number, all_lines[number - 1]) for number in range(start, min(end, len(all_lines)) + 1)
+        ]
+
+
 class ImportBatch(models.Model):
     """Uploaded or pasted gazette text, its preview state, the clerk's fixes and the outcome."""
 

@@ -74,6 +74,15 @@ class Document(models.Model):
         related_name="documents",
     )
     source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
+    source_file = models.ForeignKey(
+        "tracker.SourceFile",
+        verbose_name=_("原始文件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        help_text=_("任务的起止行号指向此文件。"),
+    )
     source_text = models.TextField(_("原文"), blank=True)
     source_line_start = models.PositiveIntegerField(_("起始行"), null=True, blank=True)
     source_line_end = models.PositiveIntegerField(_("结束行"), null=True, blank=True)

@@ -26,7 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,12 +83,39 @@ def deliver(email_ids, *, now: dt.datetime | None = None) -> DeliveryResult:
     now = now or timezone.now()
     if workdays.is_quiet(now):
         return result
+    with _asynchronous_commits():
+        _deliver(email_ids, now, result)
+    return result
+
+
+@contextlib.contextmanager
+def _asynchronous_commits():
+    """On PostgreSQL, don't wait for the WAL flush when committing a claim or a mark.
+
+    A commit then costs ~0.8 ms instead of ~5 ms here, which is most of the difference
+    between our rate and bare smtplib's. A worker killed after a commit loses nothing (the
+    server has it); only a crash of the database server itself within ~0.6 s of a mark
+    could undo it, and the row would be sent again with the same Message-ID.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _deliver(email_ids, now, result: DeliveryResult) -> None:
     token = uuid.uuid4().hex
     result.claimed = OutgoingEmail.objects.filter(
         pk__in=list(email_ids), status=Status.READY, next_attempt_at__lte=now
     ).update(status=Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
     if not result.claimed:
-        return result
+        return
     rows = list(
         OutgoingEmail.objects.filter(claim_token=token, status=Status.SENDING).order_by("pk")
     )
@@ -98,7 +125,7 @@ def deliver(email_ids, *, now: dt.datetime | None = None) -> DeliveryResult:
         mailer.open()
     except (OSError, smtplib.SMTPException) as error:
         result.retried += _retry_rows(rows, token, error)
-        return result
+        return
     try:
         for index, row in enumerate(rows):
             if time.monotonic() - started > TIME_BUDGET_SECONDS:
@@ -130,7 +157,6 @@ def deliver(email_ids, *, now: dt.datetime | None = None) -> DeliveryResult:
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             mailer.close()
-    return result
 
 
 def sweep(now: dt.datetime | None = None) -> int:

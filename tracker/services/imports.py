@@ -108,6 +108,7 @@ def run_import_batch(batch_id: int) -> ImportBatch | None:
             source_name=batch.source_name,
             overrides=ImportOverrides.from_json(batch.overrides),
             on_progress=report_progress,
+            original_text=batch.source_text,
         )
     except Exception as error:
         ImportBatch.objects.filter(pk=batch_id).update(

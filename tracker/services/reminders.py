@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, JSONField, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -375,7 +375,9 @@ class _Planner:
             user_id=recipient.user_id,
             official_id=recipient.official_id,
             language=recipient.language,
-            items=items,
+            # An expression, so PostgreSQL's bulk insert binds one JSON value per row instead
+            # of quoting all rows' JSON into one text array (UNNEST), 10× slower for big items.
+            items=Value(items, output_field=JSONField()),
             status=OutgoingEmail.Status.READY
             if recipient.email
             else OutgoingEmail.Status.NO_ADDRESS,

@@ -478,28 +478,18 @@ def task_schedule(task: Task, today: dt.date):
 
 
 def source_excerpt(task: Task) -> str:
-    """The lines of the document's text the task was read from.
-
-    The stored document text is in reading order without blank lines, so the task's line
-    numbers (in the imported file) cannot index it directly: find the line where the
-    task's text begins and show as many lines as the task spanned.
-    """
-    text = task.document.source_text or ""
-    if not text or not task.source_line_start:
+    """The lines of the imported file the task was read from, numbered as in the file."""
+    source_file = task.document.source_file
+    if source_file is None:
         return ""
-    lines = text.splitlines()
-    probe = "".join(task.text.split())[:12]
-    span = (task.source_line_end or task.source_line_start) - task.source_line_start + 1
-    for index, line in enumerate(lines):
-        if probe and probe[:8] in "".join(line.split()):
-            return "\n".join(lines[max(index - 1, 0) : index + span])
-    return ""
+    lines = source_file.lines(task.source_line_start, task.source_line_end)
+    return "\n".join(f"{number:>5}  {text}" for number, text in lines)
 
 
 @login_required
 def task_detail(request, pk):
     task = get_task_for_user(request.user, pk)
-    task = Task.objects.select_related("document", "parent").get(pk=task.pk)
+    task = Task.objects.select_related("document__source_file", "parent").get(pk=task.pk)
     today = timezone.localdate()
     schedule, latest = task_schedule(task, today)
     assignments = list(task.assignments.select_related("unit", "group").order_by("order"))

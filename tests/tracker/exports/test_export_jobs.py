@@ -35,21 +35,22 @@ def test_it_downloads_a_small_workbook_directly(client, plan, supervisor):
 
 def test_it_shows_the_form_again_without_a_plan(client, plan, supervisor):
     client.force_login(supervisor)
-    response = client.post(reverse("export_supervision_workbook"),
-                           {"period": plan.period.pk, "variant": "combined"})
+    response = client.post(
+        reverse("export_supervision_workbook"), {"period": plan.period.pk, "variant": "combined"}
+    )
     assert "请至少选择一个文件。" in response.content.decode()
 
 
-def test_it_keeps_the_supervision_workbook_for_the_office_and_viewers(client, plan, owner,
-                                                                     viewer):
+def test_it_keeps_the_supervision_workbook_for_the_office_and_viewers(client, plan, owner, viewer):
     client.force_login(owner)
     assert client.get(reverse("export_supervision_workbook")).status_code == 403
     client.force_login(viewer)
     assert client.get(reverse("export_supervision_workbook")).status_code == 200
 
 
-def test_it_queues_a_big_export_and_audits_the_request(client, plan, supervisor, settings,
-                                                       django_capture_on_commit_callbacks):
+def test_it_queues_a_big_export_and_audits_the_request(
+    client, plan, supervisor, settings, django_capture_on_commit_callbacks
+):
     settings.EXPORT_SYNC_MAX_ROWS = 2
     client.force_login(supervisor)
     with django_capture_on_commit_callbacks() as callbacks:
@@ -66,8 +67,11 @@ def test_it_queues_a_big_export_and_audits_the_request(client, plan, supervisor,
 
 def test_it_builds_a_job_once_even_when_run_twice(plan, supervisor):
     job = ExportJob.objects.create(
-        owner=supervisor, kind="ledger", params={"document_id": plan.document.pk},
-        filename="台账.xlsx", progress_total=4,
+        owner=supervisor,
+        kind="ledger",
+        params={"document_id": plan.document.pk},
+        filename="台账.xlsx",
+        progress_total=4,
     )
     run_export_job(job.pk)
     job.refresh_from_db()
@@ -81,9 +85,11 @@ def test_it_builds_a_job_once_even_when_run_twice(plan, supervisor):
 
 def test_it_records_a_failed_job(plan, supervisor):
     job = ExportJob.objects.create(
-        owner=supervisor, kind="supervision",
+        owner=supervisor,
+        kind="supervision",
         params={"period_id": 999999, "document_ids": [plan.document.pk]},
-        filename="x.xlsx", progress_total=1,
+        filename="x.xlsx",
+        progress_total=1,
     )
     run_export_job(job.pk)
     job.refresh_from_db()
@@ -91,10 +97,15 @@ def test_it_records_a_failed_job(plan, supervisor):
     assert job.error == "导出失败（DoesNotExist），请稍后重试；仍失败请联系督查室。"
 
 
-def test_it_expires_the_link_and_purges_the_file(client, plan, supervisor, outsider):
+def test_it_expires_the_link_and_purges_the_file(
+    client, plan, supervisor, outsider, django_capture_on_commit_callbacks
+):
     job = ExportJob.objects.create(
-        owner=supervisor, kind="ledger", params={"document_id": plan.document.pk},
-        filename="台账.xlsx", progress_total=4,
+        owner=supervisor,
+        kind="ledger",
+        params={"document_id": plan.document.pk},
+        filename="台账.xlsx",
+        progress_total=4,
     )
     run_export_job(job.pk)
     job.refresh_from_db()
@@ -110,14 +121,18 @@ def test_it_expires_the_link_and_purges_the_file(client, plan, supervisor, outsi
         response = client.get(reverse("export_job_download", args=[job.pk]))
         assert response.status_code == 410
         assert "下载链接已过期，请重新导出。" in response.content.decode()
-    assert purge_expired_exports(now=job.expires_at) == 1
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert purge_expired_exports(now=job.expires_at) == 1
     job.refresh_from_db()
     assert job.status == "expired" and not job.file
+    assert not storage.exists(name)  # deleted once the transaction committed
 
 
 @pytest.mark.celery_worker
-def test_it_runs_a_big_export_on_a_real_worker(transactional_db, celery_worker_process, client,
-                                               settings):
+def test_it_runs_a_big_export_on_a_real_worker(
+    transactional_db, celery_worker_process, client, settings
+):
     from tracker.models import Assignment
 
     settings.EXPORT_SYNC_MAX_ROWS = 5
@@ -145,3 +160,22 @@ def test_it_runs_a_big_export_on_a_real_worker(transactional_db, celery_worker_p
     assert [r[1] for r in sheet.iter_rows(min_row=5, values_only=True)] == [
         f"第{index + 1}项任务。" for index in range(12)
     ]
+
+
+def test_it_lists_only_the_users_own_exports(client, plan, supervisor, viewer, owner):
+    ExportJob.objects.create(
+        owner=supervisor,
+        kind="ledger",
+        filename="督办台账.xlsx",
+        params={"document_id": plan.document.pk},
+    )
+    client.force_login(viewer)
+    page = client.get(reverse("exports_home")).content.decode()
+    assert "督办台账.xlsx" not in page and "暂无导出记录。" in page
+    assert reverse("export_supervision_workbook") in page
+    client.force_login(supervisor)
+    assert "督办台账.xlsx" in client.get(reverse("exports_home")).content.decode()
+    client.force_login(owner)
+    page = client.get(reverse("exports_home")).content.decode()
+    assert reverse("progress_spreadsheet") in page
+    assert reverse("export_supervision_workbook") not in page

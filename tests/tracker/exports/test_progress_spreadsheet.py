@@ -54,7 +54,15 @@ def test_it_prefills_the_units_tasks_with_locked_keys_and_a_status_list(client, 
     assert sheet["A1"].value == "聊城市发展和改革委员会2018年第1季度重点任务进展情况填报表"
     assert "A1:N1" in merged(sheet)
     assert [c.value for c in sheet[3]][:9] == [
-        "任务ID", "版本", "序号", "编号", "任务内容", "角色", "完成时限", "报告状态", "进展状态",
+        "任务ID",
+        "版本",
+        "序号",
+        "编号",
+        "任务内容",
+        "角色",
+        "完成时限",
+        "报告状态",
+        "进展状态",
     ]
     assert [(r[3].value, r[5].value, r[7].value) for r in sheet.iter_rows(min_row=4)] == [
         ("一.1", "牵头", "已报送"),
@@ -75,20 +83,25 @@ def test_it_prefills_the_units_tasks_with_locked_keys_and_a_status_list(client, 
     assert sheet[f"E{draft}"].data_type == "s"
 
 
-def test_it_round_trips_a_filled_template_into_exactly_the_expected_reports(
-    client, plan, owner
-):
+def test_it_round_trips_a_filled_template_into_exactly_the_expected_reports(client, plan, owner):
     from tracker.models import Assignment
 
-    extra = factories.make_task(plan.document, "二.3", parent=plan.sections[1], order=7,
-                                text="建设政务服务中心。")
+    extra = factories.make_task(
+        plan.document, "二.3", parent=plan.sections[1], order=7, text="建设政务服务中心。"
+    )
     factories.assign(extra, plan.unit, Assignment.Role.LEAD)
     book = download_template(client, plan, owner)
     sheet = book["进展填报"]
     draft_row = row_of(sheet, "=SUM")
     new_row = row_of(sheet, "建设政务服务中心")
-    fill(sheet, draft_row, progress_status="滞后", percent=30, progress="营商环境评价已启动。",
-         problems="数据归集慢。")
+    fill(
+        sheet,
+        draft_row,
+        progress_status="滞后",
+        percent=30,
+        progress="营商环境评价已启动。",
+        problems="数据归集慢。",
+    )
     fill(sheet, new_row, progress_status="正常推进", percent=20, progress="已完成选址。")
     before = ProgressReport.objects.count()
 
@@ -106,11 +119,18 @@ def test_it_round_trips_a_filled_template_into_exactly_the_expected_reports(
     assert response.status_code == 302
     draft = ProgressReport.objects.get(task=plan.tasks[3], unit=plan.unit)
     assert (draft.status, draft.progress_status, draft.percent, draft.progress, draft.problems) == (
-        "submitted", "behind", 30, "营商环境评价已启动。", "数据归集慢。"
+        "submitted",
+        "behind",
+        30,
+        "营商环境评价已启动。",
+        "数据归集慢。",
     )
     new = ProgressReport.objects.get(task=extra, unit=plan.unit)
     assert (new.status, new.percent, new.progress, new.is_consolidated) == (
-        "submitted", 20, "已完成选址。", True
+        "submitted",
+        20,
+        "已完成选址。",
+        True,
     )
     assert ProgressReport.objects.count() == before + 1
     assert AuditEntry.objects.filter(action="progress_upload.apply").count() == 1
@@ -122,8 +142,9 @@ def test_it_round_trips_a_filled_template_into_exactly_the_expected_reports(
 def test_it_reports_each_error_by_row_and_cell_and_saves_nothing(client, plan, owner):
     from tracker.models import Assignment
 
-    extra = factories.make_task(plan.document, "二.3", parent=plan.sections[1], order=7,
-                                text="建设政务服务中心。")
+    extra = factories.make_task(
+        plan.document, "二.3", parent=plan.sections[1], order=7, text="建设政务服务中心。"
+    )
     factories.assign(extra, plan.unit, Assignment.Role.LEAD)
     book = download_template(client, plan, owner)
     sheet = book["进展填报"]
@@ -139,16 +160,35 @@ def test_it_reports_each_error_by_row_and_cell_and_saves_nothing(client, plan, o
     upload(client, book)
     checked = ProgressUpload.objects.get()
     assert checked.rows == []
-    assert sorted(checked.errors, key=lambda e: (e["row"], e["column"])) == sorted([
-        {"row": submitted_row, "column": "", "field": "",
-         "message": "该任务本期报告已报送，不能通过表格修改。"},
-        {"row": draft_row, "column": "I", "field": "进展状态",
-         "message": "进展状态须从下拉列表中选择。"},
-        {"row": draft_row, "column": "J", "field": "完成百分比",
-         "message": "完成百分比应在0到100之间。"},
-        {"row": new_row, "column": "J", "field": "完成百分比",
-         "message": "请直接填写内容，不要使用公式。"},
-    ], key=lambda e: (e["row"], e["column"]))
+    assert sorted(checked.errors, key=lambda e: (e["row"], e["column"])) == sorted(
+        [
+            {
+                "row": submitted_row,
+                "column": "",
+                "field": "",
+                "message": "该任务本期报告已报送，不能通过表格修改。",
+            },
+            {
+                "row": draft_row,
+                "column": "I",
+                "field": "进展状态",
+                "message": "进展状态须从下拉列表中选择。",
+            },
+            {
+                "row": draft_row,
+                "column": "J",
+                "field": "完成百分比",
+                "message": "完成百分比应在0到100之间。",
+            },
+            {
+                "row": new_row,
+                "column": "J",
+                "field": "完成百分比",
+                "message": "请直接填写内容，不要使用公式。",
+            },
+        ],
+        key=lambda e: (e["row"], e["column"]),
+    )
     page = client.get(reverse("progress_upload", args=[checked.pk])).content.decode()
     assert "发现4处问题（这些行不会保存）" in page
     assert "确认保存为草稿" not in page
@@ -162,10 +202,14 @@ def test_it_refuses_a_template_filled_after_the_report_changed_online(client, pl
     ProgressReport.objects.filter(task=plan.tasks[3], unit=plan.unit).update(version=5)
     fill(sheet, draft_row, progress_status="正常推进", percent=10, progress="旧模板。")
     upload(client, book)
-    assert ProgressUpload.objects.get().errors == [{
-        "row": draft_row, "column": "", "field": "",
-        "message": "该报告在下载模板后已被修改（现为第5版），请重新下载模板后再填。",
-    }]
+    assert ProgressUpload.objects.get().errors == [
+        {
+            "row": draft_row,
+            "column": "",
+            "field": "",
+            "message": "该报告在下载模板后已被修改（现为第5版），请重新下载模板后再填。",
+        }
+    ]
 
 
 def test_it_refuses_another_units_template(client, plan, owner, outsider):
@@ -176,8 +220,7 @@ def test_it_refuses_another_units_template(client, plan, owner, outsider):
     assert not ProgressUpload.objects.exists()
 
 
-def test_it_hides_an_upload_from_everyone_but_its_clerk(client, plan, owner, outsider,
-                                                        supervisor):
+def test_it_hides_an_upload_from_everyone_but_its_clerk(client, plan, owner, outsider, supervisor):
     book = download_template(client, plan, owner)
     upload(client, book)
     checked = ProgressUpload.objects.get()
@@ -212,13 +255,24 @@ def _zip(entries: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"name,progress\n1,2\n", "文件不是有效的 Excel（.xlsx）工作簿，请上传从本系统下载的模板。"),
         (
-            _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>",
-                  "xl/worksheets/sheet1.xml": b"0" * (60 * 1024 * 1024)}),
+            b"name,progress\n1,2\n",
+            "文件不是有效的 Excel（.xlsx）工作簿，请上传从本系统下载的模板。",
+        ),
+        (
+            _zip(
+                {
+                    "[Content_Types].xml": b"<x/>",
+                    "xl/workbook.xml": b"<x/>",
+                    "xl/worksheets/sheet1.xml": b"0" * (60 * 1024 * 1024),
+                }
+            ),
             "文件解压后过大，可能是恶意文件（压缩炸弹），已拒绝。",
         ),
-        (_zip({"hello.txt": b"hi"}), "文件不是有效的 Excel（.xlsx）工作簿，请上传从本系统下载的模板。"),
+        (
+            _zip({"hello.txt": b"hi"}),
+            "文件不是有效的 Excel（.xlsx）工作簿，请上传从本系统下载的模板。",
+        ),
         (
             _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<not xml"}),
             "无法读取该工作簿，文件可能已损坏，请重新下载模板填写。",
@@ -266,8 +320,13 @@ def test_it_refuses_a_file_too_large(client, plan, owner, settings):
 
 def test_it_discards_an_upload_without_saving(client, plan, owner):
     book = download_template(client, plan, owner)
-    fill(book["进展填报"], row_of(book["进展填报"], "=SUM"), progress_status="正常推进",
-         percent=5, progress="放弃。")
+    fill(
+        book["进展填报"],
+        row_of(book["进展填报"], "=SUM"),
+        progress_status="正常推进",
+        percent=5,
+        progress="放弃。",
+    )
     upload(client, book)
     checked = ProgressUpload.objects.get()
     client.post(reverse("progress_upload", args=[checked.pk]), {"action": "discard"})

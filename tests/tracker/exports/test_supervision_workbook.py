@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.tracker.exports.helpers import merged, read_workbook
 from tracker.exports.supervision import build_supervision_workbook
 from tracker.models import Task
@@ -21,7 +22,11 @@ def build(plan, tmp_path, variant="combined"):
     path = tmp_path / "book.xlsx"
     tasks = Task.objects.filter(document=plan.document, is_leaf=True)
     figures = build_supervision_workbook(
-        path, tasks=tasks, period=plan.period, documents=[plan.document], variant=variant,
+        path,
+        tasks=tasks,
+        period=plan.period,
+        documents=[plan.document],
+        variant=variant,
         today=TODAY,
     )
     return read_workbook(path.read_bytes()), figures
@@ -40,15 +45,34 @@ def test_it_writes_the_detail_sheet_grouped_by_section(plan, tmp_path):
         "报送周期：2018年第1季度　文件：聊政发〔2018〕7号　统计日期：2018年4月10日"
     )
     assert [c.value for c in sheet[3]] == [
-        "序号", "任务内容", "牵头领导", "牵头单位", "配合单位", "完成时限", "本期进展情况",
-        "存在问题", "下步打算", "状态", "亮灯", "报送时间",
+        "序号",
+        "任务内容",
+        "牵头领导",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "本期进展情况",
+        "存在问题",
+        "下步打算",
+        "状态",
+        "亮灯",
+        "报送时间",
     ]
     assert {"A1:L1", "A2:L2", "A4:L4", "A7:L7"} <= merged(sheet)
     assert sheet["A4"].value == "一、加快新旧动能转换"
     assert sheet["A7"].value == "二、深化改革开放"
     assert [c.value for c in sheet[5]] == [
-        1, "推进重大项目建设，全年完成投资200亿元。", "郭建民", "市发展改革委", "市财政局",
-        "2018年6月底前", "已完成立项。", "资金缺口较大。", "加快开工。", "正常推进", "绿灯",
+        1,
+        "推进重大项目建设，全年完成投资200亿元。",
+        "郭建民",
+        "市发展改革委",
+        "市财政局",
+        "2018年6月底前",
+        "已完成立项。",
+        "资金缺口较大。",
+        "加快开工。",
+        "正常推进",
+        "绿灯",
         "2018-04-03 10:00",
     ]
     # A returned report does not speak for the task; the implementing group is named.
@@ -72,8 +96,12 @@ def test_it_styles_the_detail_sheet(plan, tmp_path):
     assert sheet["B5"].alignment.wrap_text
     assert sheet["B5"].border.left.style == "thin"
     lights = {sheet[f"K{r}"].value: sheet[f"K{r}"].fill.fgColor.rgb for r in (5, 6, 8, 9)}
-    assert lights == {"绿灯": "FF00B050", "红灯": "FFFF0000", "蓝灯": "FF00B0F0",
-                      "黄灯": "FFFFFF00"}
+    assert lights == {
+        "绿灯": "FF00B050",
+        "红灯": "FFFF0000",
+        "蓝灯": "FF00B0F0",
+        "黄灯": "FFFFFF00",
+    }
     assert sheet.column_dimensions["B"].width == pytest.approx(48.7109375)
     assert sheet.freeze_panes == "A4"
 
@@ -103,7 +131,11 @@ def test_it_counts_by_status_and_light(plan, tmp_path):
     rows = [[c.value for c in row] for row in book["汇总"].iter_rows(min_row=5, max_row=20)]
     assert rows[1][:4] == ["序号", "进度状态", "任务数", "占比"]
     assert [r[1:3] for r in rows[2:8]] == [
-        ["已完成", 1], ["正常推进", 1], ["临期", 0], ["滞后序时进度", 1], ["逾期", 1],
+        ["已完成", 1],
+        ["正常推进", 1],
+        ["临期", 0],
+        ["滞后序时进度", 1],
+        ["逾期", 1],
         ["合计", 4],
     ]
     assert [r[1:3] for r in rows[10:14]] == [["红灯", 1], ["黄灯", 1], ["绿灯", 1], ["蓝灯", 1]]
@@ -146,8 +178,11 @@ def test_it_writes_one_detail_sheet_per_unit(plan, tmp_path):
     sheet = book["市财政局"]
     assert sheet["A1"].value.endswith("（市财政局）")
     texts = [row[1] or row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
-    assert texts == ["一、加快新旧动能转换", "推进重大项目建设，全年完成投资200亿元。",
-                     "完成新旧动能转换重大工程实施规划编制。"]
+    assert texts == [
+        "一、加快新旧动能转换",
+        "推进重大项目建设，全年完成投资200亿元。",
+        "完成新旧动能转换重大工程实施规划编制。",
+    ]
     # The unit's own report on the task it cooperates on, not the lead's.
     assert sheet["G5"].value == "已拨付资金。"
 
@@ -166,11 +201,34 @@ def test_it_names_each_plan_when_several_are_exported(plan, tmp_path):
     factories.make_task(other, "1", text="建设技术转移机构。")
     path = tmp_path / "two.xlsx"
     build_supervision_workbook(
-        path, tasks=Task.objects.filter(is_leaf=True), period=plan.period,
-        documents=[plan.document, other], today=TODAY,
+        path,
+        tasks=Task.objects.filter(is_leaf=True),
+        period=plan.period,
+        documents=[plan.document, other],
+        today=TODAY,
     )
     sheet = read_workbook(path.read_bytes())["明细"]
     assert sheet["A1"].value == "2个方案重点任务督查通报"
     assert sheet["A4"].value == "聊政发〔2018〕7号 2018年市政府工作报告分工方案"
     assert sheet["A11"].value == "聊政办字〔2018〕8号 科技成果转移转化方案"
     assert sheet["B12"].value == "建设技术转移机构。"
+
+
+def test_it_runs_the_same_number_of_queries_whatever_the_number_of_tasks(plan, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tracker.models import Assignment
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            build(plan, tmp_path)
+        return len(queries)
+
+    before = count()
+    for index in range(40):
+        task = factories.make_task(plan.document, f"二.{10 + index}", parent=plan.sections[1])
+        factories.assign(task, plan.unit)
+        factories.assign(task, plan.other_unit, Assignment.Role.COOPERATING)
+        factories.lead_official(task, plan.officials[1])
+    assert count() == before == 7

@@ -18,8 +18,18 @@ def test_it_exports_the_filtered_task_list_as_xlsx(client, plan, supervisor):
     assert sheet["A1"].value == "重点任务清单"
     assert sheet["A2"].value.startswith("筛选条件：亮灯：红灯")
     assert [c.value for c in sheet[3]] == [
-        "序号", "文号", "编号", "任务内容", "牵头领导", "牵头单位", "配合单位", "完成时限",
-        "状态", "亮灯", "最新报告进展", "完成比例",
+        "序号",
+        "文号",
+        "编号",
+        "任务内容",
+        "牵头领导",
+        "牵头单位",
+        "配合单位",
+        "完成时限",
+        "状态",
+        "亮灯",
+        "最新报告进展",
+        "完成比例",
     ]
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     assert [(r[1], r[2], r[3], r[9]) for r in rows] == [
@@ -69,8 +79,9 @@ def test_it_runs_a_fixed_number_of_queries_for_the_task_list(
 
 def test_it_writes_the_ledger_with_every_period_side_by_side(client, plan, supervisor):
     second = factories.make_period(2018, 2)
-    factories.make_report(plan.tasks[0], plan.unit, second, status="accepted",
-                          progress="二季度：已开工。", percent=70)
+    factories.make_report(
+        plan.tasks[0], plan.unit, second, status="accepted", progress="二季度：已开工。", percent=70
+    )
     client.force_login(supervisor)
     response = client.get(reverse("export_ledger", args=[plan.document.pk]))
     assert response.status_code == 200
@@ -81,8 +92,13 @@ def test_it_writes_the_ledger_with_every_period_side_by_side(client, plan, super
     assert [c.value for c in sheet[4]][7:11] == ["亮灯", "进展状态", "进展情况", "存在问题"]
     assert sheet["A5"].value == "一、加快新旧动能转换"
     assert [c.value for c in sheet[6]][1:2] + [c.value for c in sheet[6]][8:14] == [
-        "推进重大项目建设，全年完成投资200亿元。", "正常推进 40%", "已完成立项。",
-        "资金缺口较大。", "正常推进 70%", "二季度：已开工。", "",
+        "推进重大项目建设，全年完成投资200亿元。",
+        "正常推进 40%",
+        "已完成立项。",
+        "资金缺口较大。",
+        "正常推进 70%",
+        "二季度：已开工。",
+        "",
     ]
     assert sheet["I7"].value == "未报送"  # the returned report is not counted
     assert sheet.freeze_panes == "C5"
@@ -98,4 +114,7 @@ def test_it_hides_a_plan_ledger_from_a_clerk_with_no_task_in_it(client, plan, ou
     response = client.get(reverse("export_ledger", args=[plan.document.pk]))
     sheet = read_workbook(b"".join(response.streaming_content))["台账"]
     texts = [r[1] for r in sheet.iter_rows(min_row=5, values_only=True) if r[1]]
-    assert texts == ["推进重大项目建设，全年完成投资200亿元。", "完成新旧动能转换重大工程实施规划编制。"]
+    assert texts == [
+        "推进重大项目建设，全年完成投资200亿元。",
+        "完成新旧动能转换重大工程实施规划编制。",
+    ]

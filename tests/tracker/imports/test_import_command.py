@@ -121,3 +121,15 @@ def test_it_does_not_resolve_another_citys_units_against_ours(registry, tmp_path
     data = json.loads(run(str(path), "--dry-run", "--json"))
     canonicals = {u["canonical"] for d in data["documents"] for t in d["tasks"] for u in t["units"]}
     assert canonicals == {None}
+
+
+def test_it_lets_the_task_page_show_the_exact_source_lines(registry, client, supervisor):
+    run(str(SEED_2018))
+    task = Task.objects.get(document__doc_number="聊政发〔2018〕7号", number="一.1")
+    assert (task.source_line_start, task.source_line_end) == (108, 110)
+    client.force_login(supervisor)
+    page = client.get(task.get_absolute_url()).content.decode()
+    original = SEED_2018.read_text(encoding="utf-8").splitlines()
+    assert f"  108  {original[107]}" in page
+    assert f"  110  {original[109]}" in page
+    assert "牵头领导：郭建民；牵头单位：市发改委" in original[109]

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from tests import factories
-from tracker.models import Assignment, Profile, Task
+from tracker.models import Assignment, Profile, SourceFile, Task
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # 2 October 2018: the third quarter has ended and is due on 5 October.
@@ -60,9 +60,15 @@ def official_user(db):
 
 @pytest.fixture
 def task(unit, coop_unit, official_user):
+    lines = [f"第{n}行" for n in range(1, 12)]
+    lines += ["（一）推进新旧动能转换。建设产业园区。", "牵头单位：市发展改革委"]
+    source_file = SourceFile.objects.create(
+        name="gazette.txt", sha256="0" * 64, text="\n".join(lines)
+    )
     document = factories.make_document(
         "聊政发〔2018〕7号",
         signed_on=dt.date(2018, 1, 1),
+        source_file=source_file,
         source_text="一、重点任务\n（一）推进新旧动能转换。建设产业园区。\n牵头单位：市发展改革委",
     )
     task = factories.make_task(

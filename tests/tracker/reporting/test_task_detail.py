@@ -31,7 +31,7 @@ def test_it_shows_what_the_task_is_and_who_answers_for_it(client, viewer, task):
     assert '牵头单位</dt><dd>市发展改革委<span class="badge">汇总报送</span>' in html
     assert "配合单位</dt><dd>市科技局" in html
     assert "第 12–13 行" in html
-    assert "（一）推进新旧动能转换。建设产业园区。\n牵头单位：市发展改革委" in html
+    assert "   12  （一）推进新旧动能转换。建设产业园区。\n   13  牵头单位：市发展改革委" in html
 
 
 def test_it_shows_reports_by_period_and_the_history(client, owner, supervisor, task, unit, periods):

@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 raise CommandError(f"无法读取文件 {path}：{error.strerror}") from error
             except ValidationError as error:
                 raise CommandError(f"{path}：{' '.join(error.messages)}") from error
-            parsed_files.append((path, result))
+            parsed_files.append((path, text, result))
             combined.documents.extend(result.documents)
             combined.warnings.extend(result.warnings)
         registry = live_registry()
@@ -63,9 +63,13 @@ class Command(BaseCommand):
             self._print(combined, registry, as_json=json)
             return
         summaries = []
-        for path, result in parsed_files:
+        for path, text, result in parsed_files:
             changes = save_parse_result(
-                result, acting_user=None, source_name=path.name, registry=registry
+                result,
+                acting_user=None,
+                source_name=path.name,
+                registry=registry,
+                original_text=text,
             )
             summaries.extend(change.to_json() for change in changes)
         if json:

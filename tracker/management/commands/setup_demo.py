@@ -101,9 +101,14 @@ class Command(BaseCommand):
     def _import_seeds(self):
         registry = live_registry()
         for path in sorted(SEEDS_DIR.glob("*.txt")):
-            result = parse_text(decode_bytes(path.read_bytes()), source_name=path.name)
+            text = decode_bytes(path.read_bytes())
+            result = parse_text(text, source_name=path.name)
             changes = save_parse_result(
-                result, acting_user=None, source_name=path.name, registry=registry
+                result,
+                acting_user=None,
+                source_name=path.name,
+                registry=registry,
+                original_text=text,
             )
             tasks = sum(len(c.tasks_added) for c in changes)
             self.stdout.write(f"{path.name}：{len(changes)} 个文件，新增任务 {tasks} 项")
