@@ -56,22 +56,37 @@ def browse_base_queryset(user):
     return tasks
 
 
-def unit_task_ids(unit_ids, role: str | None = None):
-    """Subquery of task ids assigned to any of the units, directly or through a unit group."""
-    direct = Assignment.objects.filter(unit_id__in=unit_ids)
-    groups = UnitGroup.members.through.objects.filter(unit_id__in=unit_ids).values("unitgroup_id")
-    through_group = Assignment.objects.filter(group_id__in=groups)
+def unit_task_ids(unit_ids, role: str | None = None) -> Q:
+    """Tasks assigned to any of the units, directly or through a unit group (1 query).
+
+    The units' groups are read first and go into the SQL as values: with one subquery
+    over assignments (`unit IN … OR group IN …`) PostgreSQL estimates the matches from
+    its statistics and joins on the task's primary key. Two nested subqueries OR-ed on
+    the task made it guess a thousand matches and scan the whole list in sort order
+    (137 ms instead of 3 ms for a renamed unit with 54 lead tasks).
+    """
+    unit_ids = list(unit_ids)
+    group_ids = list(
+        UnitGroup.members.through.objects.filter(unit_id__in=unit_ids)
+        .values_list("unitgroup_id", flat=True)
+        .distinct()
+    )
+    assigned = Q(unit_id__in=unit_ids) | Q(group_id__in=group_ids) if group_ids else Q(
+        unit_id__in=unit_ids
+    )
+    assignments = Assignment.objects.filter(assigned)
     if role:
-        direct = direct.filter(role=role)
-        through_group = through_group.filter(role=role)
-    return Q(pk__in=direct.values("task_id")) | Q(pk__in=through_group.values("task_id"))
+        assignments = assignments.filter(role=role)
+    return Q(pk__in=assignments.values("task_id"))
 
 
 def missing_report_q(period: ReportingPeriod) -> Q:
     """Tasks expected to report in `period` that have no counted consolidated report.
 
     Expected: leaf tasks of plans of the period's cadence and of its year or earlier, not
-    done (the stored schedule status). Counted: submitted or accepted.
+    done (the stored schedule status). Counted: submitted or accepted. The NOT EXISTS is
+    served by the partial index report_counted_period_task_idx (the period's counted
+    consolidated reports only), read once into a hash rather than probed per task.
     """
     counted = ProgressReport.objects.filter(
         task=OuterRef("pk"), period=period, is_consolidated=True, status__in=COUNTED_STATUSES

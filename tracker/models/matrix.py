@@ -474,6 +474,12 @@ class Assignment(models.Model):
             models.Index(fields=["group", "role"], name="assignment_group_role_idx"),
             # Browse area: the task list's role filter without a unit.
             models.Index(fields=["role", "task"], name="assignment_role_task_idx"),
+            # My work: "does this task have a consolidating unit?" per assignment row.
+            models.Index(
+                fields=["task"],
+                condition=Q(consolidates=True, unit__isnull=False),
+                name="assignment_consolidator_idx",
+            ),
         ]
 
     def __str__(self):

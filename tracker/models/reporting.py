@@ -148,6 +148,13 @@ class ProgressReport(models.Model):
             models.Index(fields=["unit", "period"], name="report_unit_period_idx"),
             # The review queue: submitted reports, oldest first.
             models.Index(fields=["status", "submitted_at"], name="report_status_submitted_idx"),
+            # Browse area: "missing report for a period" reads a period's counted
+            # consolidated reports (submitted or accepted) from this index alone.
+            models.Index(
+                fields=["period", "task"],
+                condition=Q(is_consolidated=True, status__in=["submitted", "accepted"]),
+                name="report_counted_period_task_idx",
+            ),
         ]
 
     def __str__(self):

@@ -12,8 +12,10 @@ of tasks, units or recipients (pinned in tests/tracker/reminders/test_planning_q
 """
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +40,22 @@ from tracker.models import (
 from tracker.schedule import ScheduleStatus
 
 Kind = ReminderRule.Kind
+
+# Rows inserted per INSERT statement. Planning costs one query more per PLAN_CHUNK e-mails
+# (at 10,000 recipients: 5 inserts), in exchange for memory that does not grow with them.
+PLAN_CHUNK = 2000
+
+
+class _Utf8JSONEncoder(json.JSONEncoder):
+    """Chinese text as UTF-8, not \\uXXXX escapes: a third of the bytes to send and store."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**(kwargs | {"ensure_ascii": False}))
+
+
+# An expression's output field, so PostgreSQL's bulk insert binds one JSON value per row
+# instead of quoting all rows' JSON into one text array (UNNEST), 10× slower for big items.
+ITEMS_FIELD = JSONField(encoder=_Utf8JSONEncoder)
 
 # Units that owe a report for a task: those that lead it, cooperate on it, or are jointly
 # responsible (no lead marked: each of them answers for it). Implementing units (counties,
@@ -108,6 +126,9 @@ class Recipient:
     wants_reminders: bool = True
     digest_frequency: str = Profile.DigestFrequency.PER_PERIOD
     items: list = field(default_factory=list)
+    # Reminders: the item lists (one per unit or task) this recipient gets, merged when
+    # the row is built.
+    sources: list = field(default_factory=list)
 
 
 @dataclass
@@ -181,22 +202,35 @@ class _Planner:
             if (Kind.DIGEST, period.due_on) in self.targets:
                 digest_periods.append(period)
         self.collect_task_deadlines()
+        for items in (*self.clerk_items.values(), *self.head_items.values()):
+            items.sort(key=_item_order)
         recipients: dict[str, Recipient] = {}
         self.add_unit_recipients(recipients)
         self.add_official_recipients(recipients)
-        rows = [self.reminder_row(r) for r in recipients.values() if r.items]
-        rows += self.digest_rows(digest_periods)
-        rows = [row for row in rows if row is not None]
-        if rows:
-            OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+        self.clerk_items = self.head_items = self.official_items = None  # free them early
         result = PlanResult(today=self.today)
+        rows = (self.reminder_row(r) for r in recipients.values() if r.sources)
+        self.insert(rows, result)
+        self.insert(self.digest_rows(digest_periods), result)
+        return result
+
+    def insert(self, rows, result: PlanResult) -> None:
+        """Insert rows PLAN_CHUNK at a time: one INSERT per chunk keeps memory bounded."""
+        chunk = []
         for row in rows:
+            if row is None:
+                continue
+            chunk.append(row)
             if row.status == OutgoingEmail.Status.NO_ADDRESS:
                 result.no_address += 1
             else:
                 result.planned += 1
             result.by_kind[row.kind] = result.by_kind.get(row.kind, 0) + 1
-        return result
+            if len(chunk) == PLAN_CHUNK:
+                OutgoingEmail.objects.bulk_create(chunk, ignore_conflicts=True)
+                chunk = []
+        if chunk:
+            OutgoingEmail.objects.bulk_create(chunk, ignore_conflicts=True)
 
     # -- reports -------------------------------------------------------------------------
 
@@ -209,45 +243,45 @@ class _Planner:
             overdue_days = (self.today - period.due_on).days
         if Kind.REPORT_DUE in stages:
             due_days = (period.due_on - self.today).days
+        due_on = period.due_on.isoformat()
+        # (list to add to, type, days, mandatory) for each stage firing today
+        clerk_stages = [
+            (
+                kind,
+                due_days if kind == Kind.REPORT_DUE else overdue_days,
+                self.mandatory(kind, period.due_on),
+            )
+            for kind in (Kind.REPORT_DUE, Kind.REPORT_OVERDUE)
+            if kind in stages
+        ]
         escalate = Kind.REPORT_ESCALATION in stages
+        if escalate:
+            escalation_mandatory = self.mandatory(Kind.REPORT_ESCALATION, period.due_on)
         for task_id, unit_id, number, title, unit_name in missing_reports(period):
-            base = {
-                "task": task_id,
-                "number": number,
-                "title": title,
-                "unit": unit_name,
-                "period": label,
-                "due_on": period.due_on.isoformat(),
-            }
-            if Kind.REPORT_DUE in stages:
+            for kind, days, mandatory in clerk_stages:
                 self.clerk_items[unit_id].append(
-                    base
-                    | {
-                        "type": Kind.REPORT_DUE,
-                        "days": due_days,
-                        **self.flags(Kind.REPORT_DUE, period.due_on),
-                    }
-                )
-            if Kind.REPORT_OVERDUE in stages:
-                self.clerk_items[unit_id].append(
-                    base
-                    | {
-                        "type": Kind.REPORT_OVERDUE,
-                        "days": overdue_days,
-                        **self.flags(Kind.REPORT_OVERDUE, period.due_on),
-                    }
+                    _item(kind, task_id, number, title, unit_name, label, due_on, days, mandatory)
                 )
             if escalate:
-                item = base | {
-                    "type": Kind.REPORT_ESCALATION,
-                    "days": overdue_days,
-                    **self.flags(Kind.REPORT_ESCALATION, period.due_on),
-                }
+                item = _item(
+                    Kind.REPORT_ESCALATION,
+                    task_id,
+                    number,
+                    title,
+                    unit_name,
+                    label,
+                    due_on,
+                    overdue_days,
+                    escalation_mandatory,
+                )
                 self.head_items[unit_id].append(item)
                 self.official_items[task_id].append(item)
 
+    def mandatory(self, kind: str, day: dt.date) -> bool:
+        return self.targets[(kind, day)].mandatory
+
     def flags(self, kind: str, day: dt.date) -> dict:
-        return {"mandatory": self.targets[(kind, day)].mandatory}
+        return {"mandatory": self.mandatory(kind, day)}
 
     # -- task deadlines ------------------------------------------------------------------
 
@@ -318,7 +352,7 @@ class _Planner:
                 user_id=user_id,
                 wants_reminders=wants if wants is not None else True,
             )
-            recipient.items.extend(items)
+            recipient.sources.append(items)
 
     def add_official_recipients(self, recipients: dict[str, "Recipient"]) -> None:
         if not self.official_items:
@@ -345,18 +379,18 @@ class _Planner:
                 official_id=official_id,
                 wants_reminders=wants if wants is not None else True,
             )
-            recipient.items.extend(self.official_items[task_id])
+            recipient.sources.append(self.official_items[task_id])
 
     def reminder_row(self, recipient: Recipient) -> OutgoingEmail | None:
-        items = recipient.items
+        if len(recipient.sources) == 1:
+            # The common case, one unit's list: already sorted, and unique by construction.
+            items = recipient.sources[0]
+        else:
+            items = sorted(_dedupe(chain.from_iterable(recipient.sources)), key=_item_order)
         if not recipient.wants_reminders:
             items = [item for item in items if item.get("mandatory")]
-        items = _dedupe(items)
         if not items:
             return None
-        items.sort(
-            key=lambda i: (ITEM_ORDER.index(i["type"]), i["due_on"], i["number"], i.get("unit", ""))
-        )
         return self.row(
             OutgoingEmail.Kind.REMINDER,
             f"reminder:{self.today.isoformat()}:{recipient.key}",
@@ -375,9 +409,7 @@ class _Planner:
             user_id=recipient.user_id,
             official_id=recipient.official_id,
             language=recipient.language,
-            # An expression, so PostgreSQL's bulk insert binds one JSON value per row instead
-            # of quoting all rows' JSON into one text array (UNNEST), 10× slower for big items.
-            items=Value(items, output_field=JSONField()),
+            items=Value(items, output_field=ITEMS_FIELD),
             status=OutgoingEmail.Status.READY
             if recipient.email
             else OutgoingEmail.Status.NO_ADDRESS,
@@ -603,7 +635,28 @@ def _recipient(recipients, *, email, fallback_key, **fields) -> Recipient:
     return recipient
 
 
-def _dedupe(items: list) -> list:
+def _item(kind, task_id, number, title, unit_name, period, due_on, days, mandatory) -> dict:
+    return {
+        "task": task_id,
+        "number": number,
+        "title": title,
+        "unit": unit_name,
+        "period": period,
+        "due_on": due_on,
+        "type": kind,
+        "days": days,
+        "mandatory": mandatory,
+    }
+
+
+_ORDER = {kind: rank for rank, kind in enumerate(ITEM_ORDER)}
+
+
+def _item_order(item: dict):
+    return (_ORDER[item["type"]], item["due_on"], item["number"], item.get("unit", ""))
+
+
+def _dedupe(items) -> list:
     seen = set()
     unique = []
     for item in items:

@@ -166,6 +166,7 @@ def my_work_rows(user, periods_by_cadence: dict[str, ReportingPeriod]) -> tuple[
             "task__document__year",
             "task__document__reporting_cadence",
         )
+        .order_by()  # sorted below in Python; the models' orderings only added joins
     )
     rows_by_key: dict[tuple[int, int], WorkRow] = {}
     for (
@@ -202,8 +203,10 @@ def my_work_rows(user, periods_by_cadence: dict[str, ReportingPeriod]) -> tuple[
             if consolidates or not has_consolidator:
                 row.consolidates = True
     period_ids = [p.pk for p in periods_by_cadence.values()]
-    reports = ProgressReport.objects.filter(unit_id__in=units, period_id__in=period_ids).values(
-        "pk", "task_id", "unit_id", "period_id", "status", "percent", "review_comment"
+    reports = (
+        ProgressReport.objects.filter(unit_id__in=units, period_id__in=period_ids)
+        .order_by()
+        .values("pk", "task_id", "unit_id", "period_id", "status", "percent", "review_comment")
     )
     for report in reports:
         row = rows_by_key.get((report["task_id"], report["unit_id"]))

@@ -8,13 +8,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from tasks_import import parse_text
 from tasks_import.decoding import decode_bytes
 from tasks_import.saving import live_registry, save_parse_result
-from tracker.models import Official, Profile, Unit
+from tracker.access import member_unit_ids
+from tracker.models import Assignment, Official, Profile, ProgressReport, ReportingPeriod, Unit
 from tracker.services.accounts import create_account
+from tracker.services.periods import create_year_periods
 from tracker.services.registry import load_registry, read_registry_file
+from tracker.services.reporting import accept_report, return_report, save_and_submit_report
 from tracker.services.schedule import refresh_task_schedules
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -39,6 +43,7 @@ class Command(BaseCommand):
         self._accounts()
         self._import_seeds()
         self._periods()
+        self._reports()
         refresh_task_schedules()
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪。演示账号密码：{DEMO_PASSWORD}"))
 
@@ -114,9 +119,53 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}：{len(changes)} 个文件，新增任务 {tasks} 项")
 
     def _periods(self):
-        try:
-            from tracker.services.periods import create_year_periods
-        except ImportError:  # reporting periods arrive with the reporting area
+        years = sorted({2018, 2019, 2023, timezone.localdate().year})
+        for year in years:
+            if not ReportingPeriod.objects.filter(year=year, cadence="quarterly").exists():
+                create_year_periods(acting_user=None, year=year)
+
+    def _reports(self):
+        """A few reports through the real services, so the office has something to review."""
+        clerk = get_user_model().objects.filter(username="fgw").first()
+        office = get_user_model().objects.filter(username="duchashi").first()
+        if clerk is None or ProgressReport.objects.exists():
             return
-        for year in (2018, 2019, 2023):
-            create_year_periods(acting_user=None, year=year)
+        # The 2018 plan names 市发改委; the clerk works for its successor 市发展改革委.
+        assignments = list(
+            Assignment.objects.filter(
+                task__document__doc_number="聊政发〔2018〕7号",
+                task__is_leaf=True,
+                unit_id__in=member_unit_ids(clerk),
+                consolidates=True,
+            )
+            .select_related("task", "unit")
+            .order_by("task__order")[:6]
+        )
+        q1 = ReportingPeriod.objects.get(cadence="quarterly", year=2018, index=1)
+        q2 = ReportingPeriod.objects.get(cadence="quarterly", year=2018, index=2)
+        for number, assignment in enumerate(assignments):
+            task, unit = assignment.task, assignment.unit
+            data = {
+                "progress_status": "on_track" if number % 3 else "behind",
+                "percent": 20 + 10 * number,
+                "progress": f"已制定工作方案，第一季度完成计划的{20 + 10 * number}%。",
+                "problems": "部分项目审批手续尚未完成。" if number % 3 == 0 else "",
+                "coordination": "",
+                "next_steps": "加快推进，确保按期完成。",
+            }
+            report = save_and_submit_report(
+                acting_user=clerk, task=task, unit=unit, period=q1, data=data, version=0
+            )
+            if number % 2 == 0:
+                accept_report(acting_user=office, report=report)
+            elif number == 1:
+                return_report(acting_user=office, report=report, comment="请补充具体数据。")
+            if number < 3:
+                save_and_submit_report(
+                    acting_user=clerk,
+                    task=task,
+                    unit=unit,
+                    period=q2,
+                    data=data | {"percent": 50 + 10 * number},
+                    version=0,
+                )
