@@ -183,3 +183,80 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operational records: visible for support, changed only by the application."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.UnitAlias)
+class UnitAliasAdmin(admin.ModelAdmin):
+    list_display = ["alias", "unit", "note"]
+    search_fields = ["alias", "unit__name", "unit__short_name"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(models.ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "source_name", "created_by", "status", "progress_done",
+                    "progress_total"]
+    list_filter = ["status"]
+    search_fields = ["source_name"]
+    exclude = ["source_text"]
+
+
+@admin.register(models.SourceFile)
+class SourceFileAdmin(ReadOnlyAdmin):
+    list_display = ["name", "sha256", "created_at"]
+    search_fields = ["name", "sha256"]
+    exclude = ["text"]
+
+
+@admin.register(models.Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_by",
+                    "uploaded_at"]
+    search_fields = ["original_name"]
+    list_select_related = ["report__task", "report__unit", "report__period", "uploaded_by"]
+
+
+@admin.register(models.ExportJob)
+class ExportJobAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "owner", "kind", "status", "progress_done", "progress_total",
+                    "expires_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(models.ProgressUpload)
+class ProgressUploadAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "uploaded_by", "unit", "period", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(models.ReminderRule)
+class ReminderRuleAdmin(ReadOnlyAdmin):
+    """Rules are edited on the office's own page (audited), not here."""
+
+    list_display = ["kind", "days", "working_days", "mandatory", "is_active", "updated_at"]
+    list_filter = ["kind", "is_active"]
+
+
+@admin.register(models.OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    list_display = ["run_on", "kind", "recipient_email", "recipient_name", "status"]
+    list_filter = ["kind", "status", "run_on"]
+    search_fields = ["recipient_email", "recipient_name", "idempotency_key"]
+
+
+@admin.register(models.WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["name", "seen_at", "hostname"]

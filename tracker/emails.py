@@ -5,17 +5,32 @@ Each message has three templates under templates/emails/: `<name>-subject.txt`,
 (Chinese by default, English for those who chose it) and link back to the site through
 settings.SITE_URL. Building needs no database query: an OutgoingEmail row carries
 everything in its `items`, so a delivery batch renders as fast as it can send.
+
+Rendering is on the sending path (an e-mail lists up to a few dozen items and goes out at
+about the rate of an SMTP exchange), so two things are done by hand here, measured at 40
+items per e-mail: the item lines are formatted in Python (`_ITEM_HTML` and friends; a
+template loop cost 1.7 ms per e-mail), and `message_bytes` assembles the MIME bytes for
+the wire directly (base64 bodies, RFC 2047 headers; the email package's general path cost
+5.8 ms). `build_message` gives the same e-mail as a Django message, for previews and for
+mailers other than SMTP; tests/tracker/reminders/test_emails.py checks that both agree.
 """
 
+import base64
+import email.policy
 import functools
 import hashlib
+import html
+import uuid
+from dataclasses import dataclass
+from email.utils import formatdate
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -41,80 +56,242 @@ DIGEST_SECTIONS = [
 OVERDUE_TYPES = {Kind.REPORT_OVERDUE, Kind.TASK_OVERDUE}
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """One e-mail's subject, text and HTML, in the recipient's language."""
+
+    subject: str
+    text: str
+    html: str
+
+
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    """The message for a planned row, whatever its kind."""
-    if email.kind == OutgoingEmail.Kind.REMINDER:
-        return reminder_message(email)
-    return digest_message(email)
-
-
-def reminder_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    """Reports due and overdue, escalations and task deadlines: one e-mail per recipient."""
-    with translation.override(email.language or settings.LANGUAGE_CODE):
-        items = [_with_link(item) for item in email.items]
-    types = {item["type"] for item in items}
-    if Kind.REPORT_ESCALATION in types:
-        urgency = "escalation"
-    elif types & OVERDUE_TYPES:
-        urgency = "overdue"
-    else:
-        urgency = "due"
-    sections = [
-        {"type": kind, "title": title, "items": [i for i in items if i["type"] == kind]}
-        for kind, title in REMINDER_SECTIONS
-    ]
-    context = {
-        "email": email,
-        "count": len(items),
-        "urgency": urgency,
-        "sections": [s for s in sections if s["items"]],
-    }
-    return _build("reminder", context, email)
-
-
-def digest_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    """The state of every task an official leads, and which reports are missing."""
-    items = [_with_link(item) for item in email.items]
-    sections = [
-        {"status": status, "title": title, "items": [i for i in items if i["status"] == status]}
-        for status, title in DIGEST_SECTIONS
-    ]
-    context = {
-        "email": email,
-        "count": len(items),
-        "weekly": email.kind == OutgoingEmail.Kind.WEEKLY_DIGEST,
-        "period": email.period,
-        "sections": sections,
-        "missing_count": sum(1 for i in items if i["missing"]),
-    }
-    return _build("digest", context, email)
-
-
-def _build(name: str, context: dict, email: OutgoingEmail) -> EmailMultiAlternatives:
-    context |= {
-        "site_url": settings.SITE_URL,
-        "site_name": settings.SITE_NAME,
-        "preferences_url": settings.SITE_URL + _path("reminder_preferences"),
-    }
-    with translation.override(email.language or settings.LANGUAGE_CODE):
-        context["language"] = translation.get_language()
-        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-        text = render_to_string(f"emails/{name}-body.txt", context)
-        html = render_to_string(f"emails/{name}-body.html", context)
+    """The message for a planned row, whatever its kind, as a Django e-mail message."""
+    rendered = render(email)
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+        subject=rendered.subject,
+        body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient_email],
         reply_to=settings.EMAIL_REPLY_TO or None,
-        headers={
-            "Message-ID": message_id(email.idempotency_key),
-            "Auto-Submitted": "auto-generated",
-            "X-Duban-Kind": email.kind,
-        },
+        headers=_extra_headers(email),
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(rendered.html, "text/html")
     return message
+
+
+def message_bytes(email: OutgoingEmail) -> bytes:
+    """The same message as `build_message`, as the bytes an SMTP DATA command sends."""
+    rendered = render(email)
+    boundary = f"===============duban{uuid.uuid4().hex}=="
+    headers = [
+        _header("Subject", rendered.subject),
+        _constant_header("From", settings.DEFAULT_FROM_EMAIL),
+        _header("To", email.recipient_email),
+    ]
+    if settings.EMAIL_REPLY_TO:
+        headers.append(_constant_header("Reply-To", ", ".join(settings.EMAIL_REPLY_TO)))
+    headers.append(f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}\r\n")
+    headers += [f"{name}: {value}\r\n" for name, value in _extra_headers(email).items()]
+    headers.append(
+        f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="{boundary}"\r\n'
+    )
+    return b"".join(
+        [
+            "".join(headers).encode("ascii"),
+            b"\r\n",
+            _part(boundary, "plain", rendered.text),
+            _part(boundary, "html", rendered.html),
+            f"--{boundary}--\r\n".encode("ascii"),
+        ]
+    )
+
+
+def render(email: OutgoingEmail) -> Rendered:
+    with translation.override(email.language or settings.LANGUAGE_CODE):
+        if email.kind == OutgoingEmail.Kind.REMINDER:
+            name, context = "reminder", reminder_context(email)
+        else:
+            name, context = "digest", digest_context(email)
+        context |= {
+            "email": email,
+            "site_url": settings.SITE_URL,
+            "site_name": settings.SITE_NAME,
+            "preferences_url": settings.SITE_URL + _path("reminder_preferences"),
+            "language": translation.get_language(),
+        }
+        subject = " ".join(_template(f"emails/{name}-subject.txt").render(context).split())
+        return Rendered(
+            subject=subject,
+            text=_template(f"emails/{name}-body.txt").render(context),
+            html=_template(f"emails/{name}-body.html").render(context),
+        )
+
+
+def reminder_context(email: OutgoingEmail) -> dict:
+    """Reports due and overdue, escalations and task deadlines: one e-mail per recipient."""
+    by_type: dict[str, list] = {}
+    for item in email.items:
+        by_type.setdefault(item["type"], []).append(item)
+    if Kind.REPORT_ESCALATION in by_type:
+        urgency = "escalation"
+    elif OVERDUE_TYPES & by_type.keys():
+        urgency = "overdue"
+    else:
+        urgency = "due"
+    details = _detail_formats()
+    sections = []
+    for kind, title in REMINDER_SECTIONS:
+        items = by_type.get(kind)
+        if not items:
+            continue
+        lines = [_reminder_line(item, details.get(kind)) for item in items]
+        sections.append(
+            {
+                "type": kind,
+                "title": title,
+                "items": items,
+                "text": "".join(_ITEM_TEXT.format(**line) for line in lines),
+                "html": mark_safe("".join(_ITEM_HTML.format(**_escaped(line)) for line in lines)),
+            }
+        )
+    return {"count": len(email.items), "urgency": urgency, "sections": sections}
+
+
+def digest_context(email: OutgoingEmail) -> dict:
+    """The state of every task an official leads, and which reports are missing."""
+    by_status: dict[str, list] = {}
+    for item in email.items:
+        by_status.setdefault(item["status"], []).append(item)
+    deadline = gettext("完成时限%(due)s")
+    not_in = gettext("未报送：")
+    sections = []
+    for status, title in DIGEST_SECTIONS:
+        items = by_status.get(status, [])
+        text, markup = [], []
+        for item in items:
+            line = {
+                "number": item["number"],
+                "title": item["title"],
+                "url": settings.SITE_URL + task_path(item["task"]),
+            }
+            due = deadline % {"due": item["due_on"]} if item["due_on"] else ""
+            missing = "、".join(item["missing"])
+            text.append(
+                _DIGEST_TEXT.format(
+                    **line,
+                    due=f" · {due}" if due else "",
+                    missing=f"\n  {not_in}{missing}" if missing else "",
+                )
+            )
+            markup.append(
+                _DIGEST_HTML.format(
+                    **_escaped(line),
+                    due=f' <span class="detail">· {html.escape(due)}</span>' if due else "",
+                    missing=(
+                        f'<br><span class="missing">{html.escape(not_in + missing)}</span>'
+                        if missing
+                        else ""
+                    ),
+                )
+            )
+        sections.append(
+            {
+                "status": status,
+                "title": title,
+                "items": items,
+                "text": "".join(text),
+                "html": mark_safe("".join(markup)),
+            }
+        )
+    return {
+        "count": len(email.items),
+        "weekly": email.kind == OutgoingEmail.Kind.WEEKLY_DIGEST,
+        "period": email.period,
+        "sections": sections,
+        "missing_count": sum(1 for i in email.items if i["missing"]),
+    }
+
+
+# One item of a list: the text line and the HTML list entry (fields escaped for HTML).
+_ITEM_TEXT = "\n* {number} {title}\n  {detail}\n  {url}\n"
+_ITEM_HTML = (
+    '<li><a href="{url}">{number} {title}</a><br><span class="detail">{detail}</span></li>\n'
+)
+_DIGEST_TEXT = "\n* {number} {title}{due}{missing}\n  {url}\n"
+_DIGEST_HTML = '<li><a href="{url}">{number} {title}</a>{due}{missing}</li>\n'
+
+
+def _reminder_line(item: dict, detail_format: str | None) -> dict:
+    return {
+        "number": item["number"],
+        "title": item["title"],
+        "url": settings.SITE_URL + task_path(item["task"]),
+        "detail": _detail(item, detail_format),
+    }
+
+
+def _escaped(line: dict) -> dict:
+    return {key: html.escape(str(value)) for key, value in line.items()}
+
+
+def _detail_formats() -> dict:
+    """The line under a reminder item, per item type, in the active language."""
+    overdue_report = gettext("%(period)s进展报告，%(due)s截止，已逾期%(days)s天")
+    return {
+        Kind.REPORT_DUE: gettext("%(period)s进展报告，%(due)s截止（还有%(days)s天）"),
+        Kind.REPORT_OVERDUE: overdue_report,
+        Kind.REPORT_ESCALATION: overdue_report,
+        Kind.TASK_DUE: gettext("完成时限%(due)s（还有%(days)s天）"),
+        Kind.TASK_OVERDUE: gettext("完成时限%(due)s，已超过%(days)s天"),
+    }
+
+
+def _detail(item: dict, detail_format: str | None) -> str:
+    if detail_format is None:
+        return ""
+    unit = item.get("unit", "")
+    text = detail_format % {
+        "unit": unit,
+        "period": item.get("period", ""),
+        "due": item.get("due_on", ""),
+        "days": item.get("days", ""),
+    }
+    return f"{unit} · {text}" if unit else text
+
+
+def _extra_headers(email: OutgoingEmail) -> dict:
+    return {
+        "Message-ID": message_id(email.idempotency_key),
+        "Auto-Submitted": "auto-generated",
+        "X-Duban-Kind": email.kind,
+    }
+
+
+@functools.cache
+def _template(name: str):
+    """Templates compiled once per process (they change only with a deploy)."""
+    return get_template(name)
+
+
+def _header(name: str, value: str) -> str:
+    """One header line as it goes on the wire: RFC 2047 encoded and folded when needed."""
+    if value.isascii() and value.isprintable() and len(name) + len(value) < 76:
+        return f"{name}: {value}\r\n"  # what the policy would produce, without parsing
+    return email.policy.SMTP.header_factory(name, value).fold(policy=email.policy.SMTP)
+
+
+@functools.cache
+def _constant_header(name: str, value: str) -> str:
+    return email.policy.SMTP.header_factory(name, value).fold(policy=email.policy.SMTP)
+
+
+def _part(boundary: str, subtype: str, content: str) -> bytes:
+    encoded = base64.encodebytes(content.encode()).replace(b"\n", b"\r\n")
+    return (
+        f'--{boundary}\r\nContent-Type: text/{subtype}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+    ).encode("ascii") + encoded
 
 
 def message_id(key: str) -> str:
@@ -125,32 +302,6 @@ def message_id(key: str) -> str:
 
 def _domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "duban.localhost"
-
-
-def _with_link(item: dict) -> dict:
-    return item | {"url": settings.SITE_URL + task_path(item["task"]), "detail": _detail(item)}
-
-
-def _detail(item: dict) -> str:
-    """The one line under a reminder item (a template include per item was 10× slower)."""
-    kind = item.get("type")
-    values = {
-        "unit": item.get("unit", ""),
-        "period": item.get("period", ""),
-        "due": item.get("due_on", ""),
-        "days": item.get("days", ""),
-    }
-    if kind == Kind.REPORT_DUE:
-        text = gettext("%(period)s进展报告，%(due)s截止（还有%(days)s天）") % values
-    elif kind in (Kind.REPORT_OVERDUE, Kind.REPORT_ESCALATION):
-        text = gettext("%(period)s进展报告，%(due)s截止，已逾期%(days)s天") % values
-    elif kind == Kind.TASK_DUE:
-        text = gettext("完成时限%(due)s（还有%(days)s天）") % values
-    elif kind == Kind.TASK_OVERDUE:
-        text = gettext("完成时限%(due)s，已超过%(days)s天") % values
-    else:
-        return ""
-    return f"{values['unit']} · {text}" if values["unit"] else text
 
 
 def task_path(task_id: int) -> str:

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -21,6 +21,7 @@ from tracker.browse_sorts import SORTS
 from tracker.filters import COUNTED_STATUSES, expected_in_period_q
 from tracker.models import (
     Assignment,
+    Document,
     ProgressReport,
     ReportingPeriod,
     Task,
@@ -274,6 +275,53 @@ def describe_rows(tasks) -> list[dict]:
             }
         )
     return rows
+
+
+# --- choices of the big filters (units, plans) -------------------------------------------
+
+# At most this many matches of a unit or plan lookup are offered at once.
+LOOKUP_LIMIT = 50
+
+
+def unit_choices(term: str, *, limit: int = LOOKUP_LIMIT) -> list[tuple]:
+    """Units whose name or short name contains `term`: [(pk, label, kind label)] (1 query).
+
+    The task list no longer sends all 2,000 units with every page; the unit control
+    offers the chosen unit and what a lookup found (tracker/views/browse.py).
+    """
+    term = term.strip()[:50]
+    if not term:
+        return []
+    units = (
+        Unit.objects.filter(Q(name__contains=term) | Q(short_name__contains=term))
+        .order_by("kind", "name", "pk")
+        .values_list("pk", "name", "short_name", "kind", "dissolved_on")[:limit]
+    )
+    return [unit_choice(*row) for row in units]
+
+
+def unit_choice(pk, name, short_name, kind, dissolved_on) -> tuple:
+    label = (short_name or name) + (_("（已撤销）") if dissolved_on else "")
+    return (pk, label, str(Unit.Kind(kind).label) if kind in Unit.Kind.values else kind)
+
+
+def plan_choices(term: str, *, limit: int = LOOKUP_LIMIT) -> list[tuple]:
+    """Plans (documents with tasks) whose 文号 or title contains `term`, newest first:
+    [(pk, label, year label)] (1 query, served by the trigram indexes on PostgreSQL)."""
+    term = term.strip()[:50]
+    if not term:
+        return []
+    plans = (
+        Document.objects.filter(Q(doc_number__contains=term) | Q(title__contains=term))
+        .filter(Exists(Task.objects.filter(document=OuterRef("pk"))))
+        .order_by("-year", "doc_number", "pk")
+        .values_list("pk", "doc_number", "title", "year")[:limit]
+    )
+    return [plan_choice(*row) for row in plans]
+
+
+def plan_choice(pk, doc_number, title, year) -> tuple:
+    return (pk, f"{doc_number or ''} {title[:40]}".strip(), _("%(year)s年") % {"year": year})
 
 
 # --- the responsibility matrix -----------------------------------------------------------

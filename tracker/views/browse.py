@@ -10,7 +10,7 @@ import math
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.safestring import mark_safe
@@ -47,9 +47,13 @@ from tracker.selectors_browse import (
     keyset_page,
     light_counts,
     period_trend,
+    plan_choice,
+    plan_choices,
     plan_matrix,
     recent_periods,
     sort_by_keys,
+    unit_choice,
+    unit_choices,
     with_row_details,
 )
 
@@ -106,28 +110,31 @@ def _options(choices, selected: str, *, blank: str | None = "") -> str:
     return mark_safe("".join(parts))  # every value above is escaped
 
 
-def task_filter_fields(request) -> dict:
-    """The task list's filter controls with their current values (5–6 queries)."""
+# Search terms of the unit and plan lookups: they fill those two controls, never filter.
+LOOKUP_PARAMS = ("unit_find", "plan_find")
+
+
+def task_filter_fields(request, filterset) -> dict:
+    """The task list's filter controls with their current values (4–6 queries).
+
+    Units (2,000) and plans (1,700) are not sent in full with every page: their controls
+    offer the chosen value (already read by the FilterSet) and, after a lookup
+    (`unit_find` / `plan_find`, or the JSON lookup the page's script calls), the matches.
+    """
     get = request.GET
-    kinds = {kind: str(label) for kind, label in Unit.Kind.choices}
-    dissolved_mark = _("（已撤销）")
-    units = Unit.objects.order_by("kind", "name").values_list(
-        "pk", "name", "short_name", "kind", "dissolved_on"
-    )
-    unit_choices = [
-        (pk, (short or name) + (dissolved_mark if dissolved else ""), kinds.get(kind, kind))
-        for pk, name, short, kind, dissolved in units
-    ]
-    plans = Document.objects.filter(Exists(Task.objects.filter(document=OuterRef("pk"))))
-    plan_rows = plans.order_by("-year", "doc_number", "pk").values_list(
-        "pk", "doc_number", "title", "year"
-    )
-    years = sorted({year for _pk, _number, _title, year in plan_rows}, reverse=True)
-    year_labels = {year: _("%(year)s年") % {"year": year} for year in years}
-    plan_choices = [
-        (pk, f"{number or ''} {title[:40]}".strip(), year_labels[year])
-        for pk, number, title, year in plan_rows
-    ]
+    filterset.form.is_valid()  # validated already by .qs; the valid fields are cleaned
+    cleaned = filterset.form.cleaned_data
+    unit = cleaned.get("unit")
+    unit_options = unit_choices(get.get("unit_find", ""))
+    if unit is not None and all(pk != unit.pk for pk, _label, _group in unit_options):
+        unit_options.insert(
+            0, unit_choice(unit.pk, unit.name, unit.short_name, unit.kind, unit.dissolved_on)
+        )
+    plan = cleaned.get("plan")
+    plan_options = plan_choices(get.get("plan_find", ""))
+    if plan is not None and all(pk != plan.pk for pk, _label, _group in plan_options):
+        plan_options.insert(0, plan_choice(plan.pk, plan.doc_number, plan.title, plan.year))
+    years = Document.objects.order_by("-year").values_list("year", flat=True).distinct()
     section_choices = []
     if get.get("plan", "").isdigit():
         for pk, number, printed, title, text in (
@@ -141,9 +148,11 @@ def task_filter_fields(request) -> dict:
     periods = ReportingPeriod.objects.order_by("-starts_on", "cadence")
     return {
         "year": _options([(y, str(y)) for y in years], get.get("year", ""), blank=_("全部")),
-        "plan": _options(plan_choices, get.get("plan", ""), blank=_("全部")),
+        "plan": _options(plan_options, get.get("plan", ""), blank=_("全部")),
         "section": _options(section_choices, get.get("section", ""), blank=_("全部")),
-        "unit": _options(unit_choices, get.get("unit", ""), blank=_("全部")),
+        "unit": _options(unit_options, get.get("unit", ""), blank=_("全部")),
+        "unit_find": get.get("unit_find", ""),
+        "plan_find": get.get("plan_find", ""),
         "role": _options(Assignment.Role.choices, get.get("role", ""), blank=_("任意角色")),
         "official": _options(
             [
@@ -179,7 +188,7 @@ def capped_count(queryset) -> int:
 
 def filter_querystring(request) -> str:
     params = request.GET.copy()
-    for name in PAGING_PARAMS:
+    for name in PAGING_PARAMS + LOOKUP_PARAMS:
         params.pop(name, None)
     return params.urlencode()
 
@@ -237,7 +246,7 @@ def task_list(request):
         "browse/task_list.html",
         {
             "filterset": filterset,
-            "fields": task_filter_fields(request),
+            "fields": task_filter_fields(request, filterset),
             "rows": describe_rows(page.rows),
             **row_labels(),
             "pager": pager(request, page, total),
@@ -246,6 +255,20 @@ def task_list(request):
             "errors": filterset.form.errors if filterset.is_bound else None,
         },
     )
+
+
+@login_required
+def task_filter_choices(request, kind: str):
+    """The unit or plan lookup of the task list's filters, as JSON for its script:
+    {"results": [{"value": pk, "label": …, "group": …}, …]} (at most LOOKUP_LIMIT)."""
+    finders = {"units": unit_choices, "plans": plan_choices}
+    if kind not in finders:
+        raise Http404
+    results = [
+        {"value": pk, "label": str(label), "group": str(group)}
+        for pk, label, group in finders[kind](request.GET.get("q", ""))
+    ]
+    return JsonResponse({"results": results})
 
 
 @login_required
@@ -571,6 +594,7 @@ def dashboard(request):
 
 urlpatterns = [
     path("tasks/", task_list, name="task_list"),
+    path("tasks/choices/<str:kind>/", task_filter_choices, name="task_filter_choices"),
     path("plans/", document_list, name="document_list"),
     path("plans/<int:pk>/", document_detail, name="document_detail"),
     path("units/<int:pk>/", unit_portfolio, name="unit_portfolio"),
