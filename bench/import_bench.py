@@ -64,7 +64,9 @@ def main() -> None:
     baseline = time.process_time() - start
 
     start = time.process_time()
-    results = [parse_text(text, source_name=path.name) for path, text in zip(SEEDS, texts, strict=True)]
+    results = [
+        parse_text(text, source_name=path.name) for path, text in zip(SEEDS, texts, strict=True)
+    ]
     parse_cpu = time.process_time() - start
     leaf_tasks = sum(len(d.leaf_tasks) for r in results for d in r.documents)
     print(f"baseline (split+strip lines): {baseline:.4f} s CPU")
@@ -82,8 +84,15 @@ def main() -> None:
             if not parsed.leaf_tasks:
                 continue
             with CaptureQueriesContext(connection) as queries:
-                save_document(parsed, acting_user=None, source_name=path.name, issue=issue,
-                              overrides=ImportOverrides(), registry=registry, lookup=lookup)
+                save_document(
+                    parsed,
+                    acting_user=None,
+                    source_name=path.name,
+                    issue=issue,
+                    overrides=ImportOverrides(),
+                    registry=registry,
+                    lookup=lookup,
+                )
             per_document.append((len(parsed.tasks), len(queries), parsed.doc_number))
     wall = time.perf_counter() - wall
     per_document.sort()

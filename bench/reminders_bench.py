@@ -9,7 +9,7 @@ with bare smtplib on one reused connection.
   a tenth of the recipients' units is not needed: the pinned test shows the count constant.
 - Sending: every planned row through `delivery.deliver` in batches of DUBAN_EMAIL_BATCH_SIZE
   (the body of the Celery job; one SMTP connection per batch), in this process.
-- Baseline: one of our messages, already rendered, sent N times with bare smtplib over one
+- Baseline: one of our messages, already rendered to its wire bytes, sent N times with bare smtplib over one
   connection to the same sink.
 - The sink (aiosmtpd) runs in its own process and counts messages per recipient, so
   duplicates and losses are counted where the mail arrives.
@@ -22,7 +22,6 @@ send_ratio=… duplicates=… lost=… peak_mib=…
 
 import argparse
 import datetime as dt
-import email.policy
 import multiprocessing
 import os
 import resource
@@ -285,8 +284,8 @@ def main() -> None:
     )
 
     sample = OutgoingEmail.objects.order_by("pk").first()
-    # Exactly the bytes Django's SMTP backend puts on the wire for one of our messages.
-    sample_bytes = emails.build_message(sample).message(policy=email.policy.SMTP).as_bytes()
+    # Exactly the bytes delivery puts on the wire for one of our messages.
+    sample_bytes = emails.message_bytes(sample)
     bare_rate = measure_bare(port, sample_bytes, args.baseline_messages)
 
     ids = list(

@@ -207,8 +207,14 @@ class UnitAliasAdmin(admin.ModelAdmin):
 
 @admin.register(models.ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "source_name", "created_by", "status", "progress_done",
-                    "progress_total"]
+    list_display = [
+        "created_at",
+        "source_name",
+        "created_by",
+        "status",
+        "progress_done",
+        "progress_total",
+    ]
     list_filter = ["status"]
     search_fields = ["source_name"]
     exclude = ["source_text"]
@@ -223,16 +229,22 @@ class SourceFileAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Attachment)
 class AttachmentAdmin(ReadOnlyAdmin):
-    list_display = ["original_name", "report", "content_type", "size", "uploaded_by",
-                    "uploaded_at"]
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_by", "uploaded_at"]
     search_fields = ["original_name"]
     list_select_related = ["report__task", "report__unit", "report__period", "uploaded_by"]
 
 
 @admin.register(models.ExportJob)
 class ExportJobAdmin(ReadOnlyAdmin):
-    list_display = ["filename", "owner", "kind", "status", "progress_done", "progress_total",
-                    "expires_at"]
+    list_display = [
+        "filename",
+        "owner",
+        "kind",
+        "status",
+        "progress_done",
+        "progress_total",
+        "expires_at",
+    ]
     list_filter = ["kind", "status"]
 
 

@@ -19,17 +19,17 @@ import base64
 import email.policy
 import functools
 import hashlib
-import html
 import uuid
 from dataclasses import dataclass
-from email.utils import formatdate
+from email.utils import format_datetime
+from html import escape
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +91,8 @@ def message_bytes(email: OutgoingEmail) -> bytes:
     ]
     if settings.EMAIL_REPLY_TO:
         headers.append(_constant_header("Reply-To", ", ".join(settings.EMAIL_REPLY_TO)))
-    headers.append(f"Date: {formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}\r\n")
+    now = timezone.localtime() if settings.EMAIL_USE_LOCALTIME else timezone.now()
+    headers.append(f"Date: {format_datetime(now)}\r\n")
     headers += [f"{name}: {value}\r\n" for name, value in _extra_headers(email).items()]
     headers.append(
         f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="{boundary}"\r\n'
@@ -117,7 +118,7 @@ def render(email: OutgoingEmail) -> Rendered:
             "email": email,
             "site_url": settings.SITE_URL,
             "site_name": settings.SITE_NAME,
-            "preferences_url": settings.SITE_URL + _path("reminder_preferences"),
+            "preferences_url": settings.SITE_URL + _preferences_path(),
             "language": translation.get_language(),
         }
         subject = " ".join(_template(f"emails/{name}-subject.txt").render(context).split())
@@ -139,22 +140,14 @@ def reminder_context(email: OutgoingEmail) -> dict:
         urgency = "overdue"
     else:
         urgency = "due"
-    details = _detail_formats()
+    formats = _detail_formats()
     sections = []
     for kind, title in REMINDER_SECTIONS:
-        items = by_type.get(kind)
-        if not items:
-            continue
-        lines = [_reminder_line(item, details.get(kind)) for item in items]
-        sections.append(
-            {
-                "type": kind,
-                "title": title,
-                "items": items,
-                "text": "".join(_ITEM_TEXT.format(**line) for line in lines),
-                "html": mark_safe("".join(_ITEM_HTML.format(**_escaped(line)) for line in lines)),
-            }
-        )
+        if items := by_type.get(kind):
+            text, markup = _reminder_lines(items, formats[kind])
+            sections.append(
+                {"type": kind, "title": str(title), "items": items, "text": text, "html": markup}
+            )
     return {"count": len(email.items), "urgency": urgency, "sections": sections}
 
 
@@ -163,46 +156,12 @@ def digest_context(email: OutgoingEmail) -> dict:
     by_status: dict[str, list] = {}
     for item in email.items:
         by_status.setdefault(item["status"], []).append(item)
-    deadline = gettext("完成时限%(due)s")
-    not_in = gettext("未报送：")
     sections = []
     for status, title in DIGEST_SECTIONS:
         items = by_status.get(status, [])
-        text, markup = [], []
-        for item in items:
-            line = {
-                "number": item["number"],
-                "title": item["title"],
-                "url": settings.SITE_URL + task_path(item["task"]),
-            }
-            due = deadline % {"due": item["due_on"]} if item["due_on"] else ""
-            missing = "、".join(item["missing"])
-            text.append(
-                _DIGEST_TEXT.format(
-                    **line,
-                    due=f" · {due}" if due else "",
-                    missing=f"\n  {not_in}{missing}" if missing else "",
-                )
-            )
-            markup.append(
-                _DIGEST_HTML.format(
-                    **_escaped(line),
-                    due=f' <span class="detail">· {html.escape(due)}</span>' if due else "",
-                    missing=(
-                        f'<br><span class="missing">{html.escape(not_in + missing)}</span>'
-                        if missing
-                        else ""
-                    ),
-                )
-            )
+        text, markup = _digest_lines(items)
         sections.append(
-            {
-                "status": status,
-                "title": title,
-                "items": items,
-                "text": "".join(text),
-                "html": mark_safe("".join(markup)),
-            }
+            {"status": status, "title": str(title), "items": items, "text": text, "html": markup}
         )
     return {
         "count": len(email.items),
@@ -213,26 +172,53 @@ def digest_context(email: OutgoingEmail) -> dict:
     }
 
 
-# One item of a list: the text line and the HTML list entry (fields escaped for HTML).
-_ITEM_TEXT = "\n* {number} {title}\n  {detail}\n  {url}\n"
-_ITEM_HTML = (
-    '<li><a href="{url}">{number} {title}</a><br><span class="detail">{detail}</span></li>\n'
-)
-_DIGEST_TEXT = "\n* {number} {title}{due}{missing}\n  {url}\n"
-_DIGEST_HTML = '<li><a href="{url}">{number} {title}</a>{due}{missing}</li>\n'
+# The item lists are formatted here rather than in a template loop (a third of the cost of
+# an SMTP send per e-mail); the templates place them with {{ section.text }} and
+# {{ section.html }}. Each item: number and title linking to the task, one line below.
 
 
-def _reminder_line(item: dict, detail_format: str | None) -> dict:
-    return {
-        "number": item["number"],
-        "title": item["title"],
-        "url": settings.SITE_URL + task_path(item["task"]),
-        "detail": _detail(item, detail_format),
-    }
+def _reminder_lines(items: list, detail_format: str) -> tuple[str, str]:
+    prefix, suffix = _task_url_parts()
+    text, markup = [], []
+    for item in items:
+        heading = f"{item['number']} {item['title']}"
+        url = f"{prefix}{item['task']}{suffix}"
+        detail = detail_format % {
+            "period": item.get("period", ""),
+            "due": item.get("due_on", ""),
+            "days": item.get("days", ""),
+        }
+        if unit := item.get("unit", ""):
+            detail = f"{unit} · {detail}"
+        text.append(f"\n* {heading}\n  {detail}\n  {url}\n")
+        markup.append(
+            f'<li><a href="{escape(url)}">{escape(heading)}</a>'
+            f'<br><span class="detail">{escape(detail)}</span></li>\n'
+        )
+    return "".join(text), mark_safe("".join(markup))
 
 
-def _escaped(line: dict) -> dict:
-    return {key: html.escape(str(value)) for key, value in line.items()}
+def _digest_lines(items: list) -> tuple[str, str]:
+    prefix, suffix = _task_url_parts()
+    deadline = gettext("完成时限%(due)s")
+    not_in = gettext("未报送：")
+    text, markup = [], []
+    for item in items:
+        number, title = item["number"], item["title"]
+        url = f"{prefix}{item['task']}{suffix}"
+        due = deadline % {"due": item["due_on"]} if item["due_on"] else ""
+        missing = not_in + "、".join(item["missing"]) if item["missing"] else ""
+        text.append(
+            f"\n* {number} {title}{f' · {due}' if due else ''}"
+            f"{f'{chr(10)}  {missing}' if missing else ''}\n  {url}\n"
+        )
+        markup.append(
+            f'<li><a href="{escape(url)}">{escape(number)} {escape(title)}</a>'
+            f"{f''' <span class="detail">· {escape(due)}</span>''' if due else ''}"
+            f"{f'''<br><span class="missing">{escape(missing)}</span>''' if missing else ''}"
+            "</li>\n"
+        )
+    return "".join(text), mark_safe("".join(markup))
 
 
 def _detail_formats() -> dict:
@@ -247,17 +233,10 @@ def _detail_formats() -> dict:
     }
 
 
-def _detail(item: dict, detail_format: str | None) -> str:
-    if detail_format is None:
-        return ""
-    unit = item.get("unit", "")
-    text = detail_format % {
-        "unit": unit,
-        "period": item.get("period", ""),
-        "due": item.get("due_on", ""),
-        "days": item.get("days", ""),
-    }
-    return f"{unit} · {text}" if unit else text
+def _task_url_parts() -> tuple[str, str]:
+    """A task's URL is prefix + id + suffix."""
+    prefix, suffix = _task_path_pattern().split(_SAMPLE_ID)
+    return settings.SITE_URL + prefix, suffix
 
 
 def _extra_headers(email: OutgoingEmail) -> dict:
@@ -287,7 +266,8 @@ def _constant_header(name: str, value: str) -> str:
 
 
 def _part(boundary: str, subtype: str, content: str) -> bytes:
-    encoded = base64.encodebytes(content.encode()).replace(b"\n", b"\r\n")
+    data = base64.b64encode(content.encode())
+    encoded = b"".join(data[i : i + 76] + b"\r\n" for i in range(0, len(data), 76))
     return (
         f'--{boundary}\r\nContent-Type: text/{subtype}; charset="utf-8"\r\n'
         "Content-Transfer-Encoding: base64\r\n\r\n"
@@ -305,18 +285,26 @@ def _domain() -> str:
 
 
 def task_path(task_id: int) -> str:
-    return _task_path_pattern().replace("987654321", str(task_id))
+    return _task_path_pattern().replace(_SAMPLE_ID, str(task_id))
+
+
+_SAMPLE_ID = "987654321"
 
 
 @functools.cache
 def _task_path_pattern() -> str:
     # Task.get_absolute_url, reversed once per process and filled in per item.
     try:
-        return Task(pk=987654321).get_absolute_url()
+        return Task(pk=int(_SAMPLE_ID)).get_absolute_url()
     except NoReverseMatch:
         # The task page is the browse area's; until its URL is installed, the path it
         # will have keeps the links stable.
-        return "/tasks/987654321/"
+        return f"/tasks/{_SAMPLE_ID}/"
+
+
+@functools.cache
+def _preferences_path() -> str:
+    return _path("reminder_preferences")
 
 
 def _path(name: str) -> str:

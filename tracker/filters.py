@@ -71,8 +71,10 @@ def unit_task_ids(unit_ids, role: str | None = None) -> Q:
         .values_list("unitgroup_id", flat=True)
         .distinct()
     )
-    assigned = Q(unit_id__in=unit_ids) | Q(group_id__in=group_ids) if group_ids else Q(
-        unit_id__in=unit_ids
+    assigned = (
+        Q(unit_id__in=unit_ids) | Q(group_id__in=group_ids)
+        if group_ids
+        else Q(unit_id__in=unit_ids)
     )
     assignments = Assignment.objects.filter(assigned)
     if role:

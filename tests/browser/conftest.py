@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 CHROMIUM_FLAGS = [
     "--headless",

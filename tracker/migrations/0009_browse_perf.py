@@ -5,19 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0008_source_files'),
+        ("tracker", "0008_source_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(condition=models.Q(('consolidates', True), ('unit__isnull', False)), fields=['task'], name='assignment_consolidator_idx'),
+            model_name="assignment",
+            index=models.Index(
+                condition=models.Q(("consolidates", True), ("unit__isnull", False)),
+                fields=["task"],
+                name="assignment_consolidator_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(condition=models.Q(('is_consolidated', True), ('status__in', ['submitted', 'accepted'])), fields=['period', 'task'], name='report_counted_period_task_idx'),
+            model_name="progressreport",
+            index=models.Index(
+                condition=models.Q(
+                    ("is_consolidated", True), ("status__in", ["submitted", "accepted"])
+                ),
+                fields=["period", "task"],
+                name="report_counted_period_task_idx",
+            ),
         ),
     ]

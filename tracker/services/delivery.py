@@ -3,15 +3,17 @@
 The database is the source of truth, Celery only carries the nudge (see
 docs/decisions.md, "Reminders"). A delivery job gets row ids, claims the rows that are
 still ready with one conditional UPDATE (ready → sending, with a fresh claim token, as
-healthchecks does), sends them over one SMTP connection and marks each row sent right
-after the server accepted it. Whoever loses the race for a row claims nothing and sends
-nothing, so a nudge delivered twice (acks_late after a lost worker) is harmless.
+healthchecks does), sends them over one SMTP connection and marks rows sent after the
+server accepted them, committed in small groups (`_SentMarks`). Whoever loses the race for
+a row claims nothing and sends nothing, so a nudge delivered twice (acks_late after a lost
+worker) is harmless.
 
 A worker killed mid-batch leaves rows in "sending"; `sweep` puts rows claimed longer than
 DUBAN_EMAIL_CLAIM_TIMEOUT ago back to ready and nudges again, so a lost broker message
 (kombu #305/#1836, celery #4354) only delays mail. The one window left is between the SMTP
-server's "250 OK" and our UPDATE (about a millisecond): a kill exactly there sends that
-message again, with the same Message-ID so the receiving side can drop it.
+server's "250 OK" and the commit of that row's group (at most MARK_EVERY e-mails or
+MARK_SECONDS of sending): a kill exactly there sends those messages again, with the same
+Message-ID so the receiving side can drop them.
 """
 
 import contextlib
@@ -26,7 +28,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +42,10 @@ Status = OutgoingEmail.Status
 # Stop taking new rows after this long in one job and hand the rest back (the hard task
 # limit is 360 s); a hanging SMTP server then delays mail instead of killing the job.
 TIME_BUDGET_SECONDS = 240
+# Sent marks are committed in groups of at most this many e-mails or this much sending
+# time: a synchronous commit costs ~3 ms here, half an SMTP exchange.
+MARK_EVERY = 20
+MARK_SECONDS = 0.1
 
 
 @dataclass
@@ -83,30 +89,8 @@ def deliver(email_ids, *, now: dt.datetime | None = None) -> DeliveryResult:
     now = now or timezone.now()
     if workdays.is_quiet(now):
         return result
-    with _asynchronous_commits():
-        _deliver(email_ids, now, result)
+    _deliver(email_ids, now, result)
     return result
-
-
-@contextlib.contextmanager
-def _asynchronous_commits():
-    """On PostgreSQL, don't wait for the WAL flush when committing a claim or a mark.
-
-    A commit then costs ~0.8 ms instead of ~5 ms here, which is most of the difference
-    between our rate and bare smtplib's. A worker killed after a commit loses nothing (the
-    server has it); only a crash of the database server itself within ~0.6 s of a mark
-    could undo it, and the row would be sent again with the same Message-ID.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
 
 
 def _deliver(email_ids, now, result: DeliveryResult) -> None:
@@ -117,7 +101,9 @@ def _deliver(email_ids, now, result: DeliveryResult) -> None:
     if not result.claimed:
         return
     rows = list(
-        OutgoingEmail.objects.filter(claim_token=token, status=Status.SENDING).order_by("pk")
+        OutgoingEmail.objects.filter(claim_token=token, status=Status.SENDING)
+        .select_related("period")
+        .order_by("pk")
     )
     started = time.monotonic()
     mailer = mail.mailers.default
@@ -126,14 +112,16 @@ def _deliver(email_ids, now, result: DeliveryResult) -> None:
     except (OSError, smtplib.SMTPException) as error:
         result.retried += _retry_rows(rows, token, error)
         return
+    send = _sender(mailer)
+    marks = _SentMarks(token, result)
     try:
         for index, row in enumerate(rows):
             if time.monotonic() - started > TIME_BUDGET_SECONDS:
                 result.released += _release(rows[index:], token)
                 break
+            marks.sending()
             try:
-                message = emails.build_message(row)
-                mailer.send_messages([message])
+                send(row)
             except SoftTimeLimitExceeded:
                 result.released += _release(rows[index:], token)
                 break
@@ -153,10 +141,63 @@ def _deliver(email_ids, now, result: DeliveryResult) -> None:
                 logger.exception("building e-mail %s failed", row.pk)
                 result.failed += _fail(row, token, error)
             else:
-                result.sent += _mark_sent(row, token)
+                marks.sent(row)
     finally:
+        marks.flush()  # whatever stopped the loop, what the server accepted is recorded
         with contextlib.suppress(OSError, smtplib.SMTPException):
             mailer.close()
+
+
+def _sender(mailer):
+    """How to ship one row with this mailer.
+
+    Over SMTP: the prebuilt bytes of `emails.message_bytes` on the mailer's open
+    connection (one connection per batch). Any other mailer (files, the tests' outbox):
+    Django's message from `emails.build_message`.
+    """
+    connection = getattr(mailer, "connection", None)
+    if not isinstance(connection, smtplib.SMTP):
+        return lambda row: mailer.send_messages([emails.build_message(row)])
+    envelope_from = mailer.prep_address(settings.DEFAULT_FROM_EMAIL)
+
+    def send(row):
+        recipient = mailer.prep_address(row.recipient_email)
+        connection.sendmail(envelope_from, [recipient], emails.message_bytes(row))
+
+    return send
+
+
+class _SentMarks:
+    """Marks rows sent in small groups: one commit per group instead of one per e-mail.
+
+    A group is recorded (one UPDATE, one commit) once it holds MARK_EVERY rows or covers
+    MARK_SECONDS of sending, whichever comes first, and whenever the batch stops. A worker
+    killed before that sends the group's e-mails again (same Message-ID); with a slow
+    server every e-mail is its own group. See docs/decisions.md, "Reminders".
+    """
+
+    def __init__(self, token: str, result: DeliveryResult):
+        self.token = token
+        self.result = result
+        self.pending: list[int] = []
+        self.since: float | None = None
+
+    def sending(self) -> None:
+        if self.since is None:
+            self.since = time.monotonic()
+
+    def sent(self, row) -> None:
+        self.pending.append(row.pk)
+        if len(self.pending) >= MARK_EVERY or time.monotonic() - self.since >= MARK_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.result.sent += OutgoingEmail.objects.filter(
+                pk__in=self.pending, claim_token=self.token, status=Status.SENDING
+            ).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+            self.pending = []
+        self.since = None
 
 
 def sweep(now: dt.datetime | None = None) -> int:
@@ -220,12 +261,6 @@ def _current_address(email: OutgoingEmail) -> str:
     if email.user is not None:
         return email.user.email
     return email.recipient_email
-
-
-def _mark_sent(row, token) -> int:
-    return OutgoingEmail.objects.filter(pk=row.pk, claim_token=token, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error=""
-    )
 
 
 def _fail(row, token, error) -> int:
