@@ -95,7 +95,7 @@ def message_bytes(email: OutgoingEmail) -> bytes:
     headers.append(f"Date: {format_datetime(now)}\r\n")
     headers += [f"{name}: {value}\r\n" for name, value in _extra_headers(email).items()]
     headers.append(
-        f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="{boundary}"\r\n'
+        f'MIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n'
     )
     return b"".join(
         [

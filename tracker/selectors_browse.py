@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tracker.browse_sorts import SORTS
 from tracker.filters import COUNTED_STATUSES, expected_in_period_q
@@ -41,10 +42,10 @@ ROLE_ORDER = [
 ]
 # One-character marks of the responsibility matrix (the legend spells them out).
 ROLE_MARKS = {
-    Assignment.Role.LEAD: "牵",
-    Assignment.Role.COOPERATING: "配",
-    Assignment.Role.IMPLEMENTING: "落",
-    Assignment.Role.RESPONSIBLE: "负",
+    Assignment.Role.LEAD: pgettext_lazy("matrix mark", "牵"),
+    Assignment.Role.COOPERATING: pgettext_lazy("matrix mark", "配"),
+    Assignment.Role.IMPLEMENTING: pgettext_lazy("matrix mark", "落"),
+    Assignment.Role.RESPONSIBLE: pgettext_lazy("matrix mark", "负"),
 }
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,13 +47,16 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self):
+        values = {"year": self.year, "index": self.index}
         if self.cadence == "quarterly":
-            return f"{self.year}年第{self.index}季度"
+            return gettext("%(year)s年第%(index)s季度") % values
         if self.cadence == "monthly":
-            return f"{self.year}年{self.index}月"
+            return gettext("%(year)s年%(index)s月") % values
         if self.cadence == "half_yearly":
-            return f"{self.year}年{'上' if self.index == 1 else '下'}半年"
-        return f"{self.year}年度"
+            if self.index == 1:
+                return gettext("%(year)s年上半年") % values
+            return gettext("%(year)s年下半年") % values
+        return gettext("%(year)s年度") % values
 
     @property
     def is_closed(self) -> bool:

@@ -40,6 +40,7 @@ from tracker.schedule import Light, ScheduleStatus
 from tracker.selectors import unit_lineage_ids
 from tracker.selectors_browse import (
     LIGHT_ORDER,
+    ROLE_MARKS,
     ROLE_ORDER,
     current_period,
     dashboard_data,
@@ -354,10 +355,10 @@ def document_detail(request, pk: int):
             if route_exists("export_ledger")
             else None,
             "role_legend": [
-                ("牵", _("牵头")),
-                ("配", _("配合")),
-                ("落", _("负责落实")),
-                ("负", _("共同负责")),
+                (ROLE_MARKS[Assignment.Role.LEAD], _("牵头")),
+                (ROLE_MARKS[Assignment.Role.COOPERATING], _("配合")),
+                (ROLE_MARKS[Assignment.Role.IMPLEMENTING], _("负责落实")),
+                (ROLE_MARKS[Assignment.Role.RESPONSIBLE], _("共同负责")),
                 ("★", _("汇总报送")),
             ],
         },

@@ -232,3 +232,67 @@ def test_it_refuses_a_second_row_with_the_same_key(planned):
             recipient_email="x@example.gov.cn",
             next_attempt_at=at(2018, 4, 12),
         )
+
+
+class AcceptingThenDisconnecting:
+    """A server that accepts `accept` messages and then drops the connection."""
+
+    def __init__(self, accept):
+        self.accept = accept
+        self.accepted = []
+
+    def open(self):
+        pass
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        if len(self.accepted) >= self.accept:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        self.accepted += [m.to[0] for m in messages]
+        return len(messages)
+
+
+def test_it_records_what_was_accepted_when_the_connection_drops_mid_batch(
+    city, monkeypatch, django_assert_num_queries
+):
+    with frozen(at(2018, 4, 2)):  # report due: owner, colleague, outsider
+        plan_reminders(dispatch=False)
+    server = AcceptingThenDisconnecting(accept=2)
+    monkeypatch.setattr(delivery.mail.mailers.__class__, "default", property(lambda self: server))
+    monkeypatch.setattr(delivery, "MARK_SECONDS", 60)
+    rows = list(OutgoingEmail.objects.order_by("pk"))
+    # claim, load, one UPDATE retrying the rest, one marking both accepted rows
+    with frozen(at(2018, 4, 2, 9, 5)), django_assert_num_queries(4):
+        result = delivery.deliver(ids(rows))
+    assert (result.sent, result.retried) == (2, 1)
+    assert sorted(statuses().items()) == sorted(
+        [(address, Status.SENT) for address in server.accepted]
+        + [
+            (
+                next(r.recipient_email for r in rows if r.recipient_email not in server.accepted),
+                Status.READY,
+            )
+        ]
+    )
+
+
+def test_it_commits_sent_marks_in_groups(planned, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(delivery, "MARK_EVERY", 1)
+    with frozen(at(2018, 4, 12, 9, 5)), django_assert_num_queries(4):  # claim, load, 2 marks
+        assert delivery.deliver(ids(planned)).sent == 2
+    OutgoingEmail.objects.filter(status=Status.SENT).update(status=Status.READY)
+    monkeypatch.setattr(delivery, "MARK_EVERY", 20)
+    monkeypatch.setattr(delivery, "MARK_SECONDS", 60)
+    with frozen(at(2018, 4, 12, 9, 6)), django_assert_num_queries(3):  # claim, load, 1 mark
+        assert delivery.deliver(ids(planned)).sent == 2
+
+
+def test_it_keeps_commits_synchronous(planned):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with frozen(at(2018, 4, 12, 9, 5)), CaptureQueriesContext(connection) as queries:
+        delivery.deliver(ids(planned))
+    assert not [q for q in queries if "synchronous_commit" in q["sql"]]

@@ -1,5 +1,8 @@
 """The messages themselves: subject, text and HTML parts, links, language, headers."""
 
+import email
+import email.policy
+
 import pytest
 
 from tests.tracker.reminders.conftest import at, frozen
@@ -79,3 +82,42 @@ def test_it_gives_every_attempt_at_one_row_the_same_message_id(city, site):
     again = emails.build_message(email).message()["Message-ID"]
     assert first == again == emails.message_id("reminder:2018-04-02:owner@example.gov.cn")
     assert first.endswith("@duban.liaocheng.gov.cn>")
+
+
+def parsed_wire(row):
+    return email.message_from_bytes(emails.message_bytes(row), policy=email.policy.default)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_it_puts_the_same_message_on_the_wire_as_the_django_message(city, site, language):
+    Profile.objects.filter(user=city.official_user).update(language=language)
+    for row in [
+        planned(at(2018, 4, 12), user=city.head),  # escalation
+        planned(at(2018, 4, 8), official=city.official, kind="digest"),
+    ]:
+        django_message = emails.build_message(row)
+        wire = parsed_wire(row)
+        assert wire["Subject"] == django_message.subject
+        assert wire["From"] == "聊城市督办系统 <duban@liaocheng.gov.cn>"
+        assert wire["To"] == row.recipient_email
+        assert wire["Reply-To"] == "duchashi@liaocheng.gov.cn"
+        assert wire["Message-ID"] == emails.message_id(row.idempotency_key)
+        assert wire["Auto-Submitted"] == "auto-generated"
+        assert wire["X-Duban-Kind"] == row.kind
+        assert wire["Date"] is not None
+        assert wire.get_content_type() == "multipart/alternative"
+        assert wire.get_body(preferencelist=("plain",)).get_content() == django_message.body
+        assert (
+            wire.get_body(preferencelist=("html",)).get_content()
+            == django_message.alternatives[0][0]
+        )
+        assert all(len(line) <= 78 for line in emails.message_bytes(row).split(b"\r\n"))
+
+
+def test_it_escapes_item_text_in_the_html_part(city, site):
+    city.task.title = "<b>放管服</b> & 营商环境"
+    city.task.save()
+    row = planned(at(2018, 4, 2), user=city.owner)
+    html = emails.build_message(row).alternatives[0][0]
+    assert "一.1 &lt;b&gt;放管服&lt;/b&gt; &amp; 营商环境</a>" in html
+    assert "* 一.1 <b>放管服</b> & 营商环境" in emails.build_message(row).body

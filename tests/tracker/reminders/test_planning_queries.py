@@ -48,3 +48,18 @@ def test_it_plans_a_due_day_in_a_constant_number_of_queries(city, extra, django_
     with frozen(at(2018, 4, 2)), django_assert_num_queries(QUERIES_ON_DUE_DAY):
         plan_reminders(dispatch=False)
     assert OutgoingEmail.objects.count() == 3 + 2 * extra - extra
+
+
+def test_it_inserts_in_chunks_of_plan_chunk_rows_one_query_each(
+    city, monkeypatch, django_assert_num_queries
+):
+    from tracker.services import reminders
+
+    grow(city, 4)  # report due: 3 + 4 clerks
+    monkeypatch.setattr(reminders, "PLAN_CHUNK", 3)
+    with frozen(at(2018, 4, 2)), django_assert_num_queries(QUERIES_ON_DUE_DAY + 2):
+        result = plan_reminders(dispatch=False)
+    assert result.planned == OutgoingEmail.objects.count() == 7
+    with frozen(at(2018, 4, 2, 15)):
+        plan_reminders(dispatch=False)  # the same day again: every key exists
+    assert OutgoingEmail.objects.count() == 7
