@@ -3,7 +3,7 @@ PY := .venv/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/duban
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install services run test test-postgres test-sqlite lint format check ci clean
+.PHONY: install services run test test-postgres test-sqlite lint format check ci messages clean
 
 .venv/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || "$$(bin/find-python)" -m venv .venv
@@ -58,6 +58,12 @@ check:
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 ci: install services lint check test
+
+# Refresh the English catalogue after changing UI text; then fill the new msgstr entries.
+messages:
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var \
+	  --ignore=test-artifacts --ignore=tests --ignore=bench
+	msgattrib --no-obsolete locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
