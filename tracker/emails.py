@@ -85,7 +85,7 @@ def message_bytes(email: OutgoingEmail) -> bytes:
     rendered = render(email)
     boundary = f"===============duban{uuid.uuid4().hex}=="
     headers = [
-        _header("Subject", rendered.subject),
+        _subject_header(rendered.subject),
         _constant_header("From", settings.DEFAULT_FROM_EMAIL),
         _header("To", email.recipient_email),
     ]
@@ -179,10 +179,11 @@ def digest_context(email: OutgoingEmail) -> dict:
 
 def _reminder_lines(items: list, detail_format: str) -> tuple[str, str]:
     prefix, suffix = _task_url_parts()
+    html_prefix, html_suffix = escape(prefix), escape(suffix)
+    escaped_details: dict[str, str] = {}  # most items of one unit share their detail line
     text, markup = [], []
     for item in items:
         heading = f"{item['number']} {item['title']}"
-        url = f"{prefix}{item['task']}{suffix}"
         detail = detail_format % {
             "period": item.get("period", ""),
             "due": item.get("due_on", ""),
@@ -190,10 +191,13 @@ def _reminder_lines(items: list, detail_format: str) -> tuple[str, str]:
         }
         if unit := item.get("unit", ""):
             detail = f"{unit} · {detail}"
-        text.append(f"\n* {heading}\n  {detail}\n  {url}\n")
+        if (html_detail := escaped_details.get(detail)) is None:
+            html_detail = escaped_details[detail] = escape(detail)
+        task = int(item["task"])
+        text.append(f"\n* {heading}\n  {detail}\n  {prefix}{task}{suffix}\n")
         markup.append(
-            f'<li><a href="{escape(url)}">{escape(heading)}</a>'
-            f'<br><span class="detail">{escape(detail)}</span></li>\n'
+            f'<li><a href="{html_prefix}{task}{html_suffix}">{escape(heading)}</a>'
+            f'<br><span class="detail">{html_detail}</span></li>\n'
         )
     return "".join(text), mark_safe("".join(markup))
 
@@ -204,20 +208,19 @@ def _digest_lines(items: list) -> tuple[str, str]:
     not_in = gettext("未报送：")
     text, markup = [], []
     for item in items:
-        number, title = item["number"], item["title"]
+        heading = f"{item['number']} {item['title']}"
         url = f"{prefix}{item['task']}{suffix}"
-        due = deadline % {"due": item["due_on"]} if item["due_on"] else ""
-        missing = not_in + "、".join(item["missing"]) if item["missing"] else ""
-        text.append(
-            f"\n* {number} {title}{f' · {due}' if due else ''}"
-            f"{f'{chr(10)}  {missing}' if missing else ''}\n  {url}\n"
-        )
-        markup.append(
-            f'<li><a href="{escape(url)}">{escape(number)} {escape(title)}</a>'
-            f"{f''' <span class="detail">· {escape(due)}</span>''' if due else ''}"
-            f"{f'''<br><span class="missing">{escape(missing)}</span>''' if missing else ''}"
-            "</li>\n"
-        )
+        line, entry = f"\n* {heading}", f'<li><a href="{escape(url)}">{escape(heading)}</a>'
+        if item["due_on"]:
+            due = deadline % {"due": item["due_on"]}
+            line += f" · {due}"
+            entry += f' <span class="detail">· {escape(due)}</span>'
+        if item["missing"]:
+            missing = not_in + "、".join(item["missing"])
+            line += f"\n  {missing}"
+            entry += f'<br><span class="missing">{escape(missing)}</span>'
+        text.append(f"{line}\n  {url}\n")
+        markup.append(f"{entry}</li>\n")
     return "".join(text), mark_safe("".join(markup))
 
 
@@ -258,6 +261,12 @@ def _header(name: str, value: str) -> str:
     if value.isascii() and value.isprintable() and len(name) + len(value) < 76:
         return f"{name}: {value}\r\n"  # what the policy would produce, without parsing
     return email.policy.SMTP.header_factory(name, value).fold(policy=email.policy.SMTP)
+
+
+@functools.lru_cache(maxsize=1024)
+def _subject_header(subject: str) -> str:
+    """Subjects repeat across recipients (they differ by urgency and count): fold each once."""
+    return _header("Subject", subject)
 
 
 @functools.cache

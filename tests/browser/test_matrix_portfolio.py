@@ -98,7 +98,11 @@ def test_it_filters_the_task_list_by_a_renamed_unit_across_both_plans(page, seed
     log_in(page, "duchashi", factories.PASSWORD)
     new = Unit.objects.get(short_name="市发展改革委")
     page.goto("/tasks/")
-    page.get_by_label("责任单位（含更名前后）").select_option(str(new.pk))
+    # A person types part of the name; the matches arrive in the select beside the box.
+    page.get_by_label("按名称查找责任单位").fill("发展改革委")
+    unit_select = page.get_by_label("责任单位（含更名前后）")
+    unit_select.locator(f"option[value='{new.pk}']").wait_for(state="attached")
+    unit_select.select_option(str(new.pk))
     page.get_by_label("年度").select_option("2018")
     page.get_by_role("button", name="筛选").click()
     page.wait_for_url(re.compile(r"unit="))
