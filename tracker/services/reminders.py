@@ -322,10 +322,20 @@ class _Planner:
         unit_ids = set(self.clerk_items) | set(self.head_items)
         if not unit_ids:
             return
+        planned = sorted(unit_ids)
+        # After 机构改革 the successor's clerks answer for the predecessor's tasks (as in
+        # tracker.access.member_unit_ids): one query, following successions two steps back.
+        predecessor = "unit__predecessions__predecessor_id"
+        predecessor_2 = "unit__predecessions__predecessor__predecessions__predecessor_id"
         memberships = UnitMembership.objects.filter(
-            unit_id__in=sorted(unit_ids), user__is_active=True
+            Q(unit_id__in=planned)
+            | Q(**{f"{predecessor}__in": planned})
+            | Q(**{f"{predecessor_2}__in": planned}),
+            user__is_active=True,
         ).values_list(
             "unit_id",
+            predecessor,
+            predecessor_2,
             "is_head_contact",
             "user_id",
             "user__username",
@@ -334,22 +344,30 @@ class _Planner:
             "user__profile__language",
             "user__profile__email_reminders",
         )
-        for unit_id, is_head, user_id, username, email, name, language, wants in memberships:
-            items = (
-                self.head_items.get(unit_id, ()) if is_head else self.clerk_items.get(unit_id, ())
-            )
-            if not items:
-                continue
-            recipient = _recipient(
-                recipients,
-                email=email,
-                fallback_key=f"user-{user_id}",
-                name=name or username,
-                language=language,
-                user_id=user_id,
-                wants_reminders=wants if wants is not None else True,
-            )
-            recipient.sources.append(items)
+        seen = set()
+        for row in memberships:
+            own, earlier, earliest, is_head, user_id, username, email, name, language, wants = row
+            for unit_id in {own, earlier, earliest} & unit_ids:
+                if (user_id, is_head, unit_id) in seen:
+                    continue
+                seen.add((user_id, is_head, unit_id))
+                items = (
+                    self.head_items.get(unit_id, ())
+                    if is_head
+                    else self.clerk_items.get(unit_id, ())
+                )
+                if not items:
+                    continue
+                recipient = _recipient(
+                    recipients,
+                    email=email,
+                    fallback_key=f"user-{user_id}",
+                    name=name or username,
+                    language=language,
+                    user_id=user_id,
+                    wants_reminders=wants if wants is not None else True,
+                )
+                recipient.sources.append(items)
 
     def add_official_recipients(self, recipients: dict[str, "Recipient"]) -> None:
         if not self.official_items:

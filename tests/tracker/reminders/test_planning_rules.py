@@ -19,6 +19,7 @@ from tracker.models import (
     Profile,
     ProgressReport,
     ReminderRule,
+    UnitSuccession,
 )
 from tracker.schedule import Light, ScheduleStatus
 from tracker.services.reminders import plan_reminders
@@ -360,3 +361,17 @@ def test_it_writes_one_audit_row_per_planning_run(city):
     entry = AuditEntry.objects.get(action="reminders.plan")
     assert entry.object_repr == "催办计划 2018-04-12"
     assert entry.after == {"planned": 2, "no_address": 1, "reminder": 3}
+
+
+def test_it_reminds_the_successors_clerks_for_a_task_assigned_to_a_renamed_unit(city, unit):
+    # 市发改委 (dissolved in the 2019 reform) leads a task; only 市发展改革委 has clerks now.
+    old = factories.make_unit(
+        "聊城市发展计划委员会", short_name="市发改委", dissolved_on=dt.date(2018, 1, 1)
+    )
+    UnitSuccession.objects.create(predecessor=old, successor=unit, effective_on=dt.date(2018, 1, 1))
+    task = factories.make_task(number="一.2", title="推进重点项目")
+    factories.assign(task, old, Assignment.Role.LEAD)
+    mail = mail_on(at(2018, 3, 29))
+    assert ("report_due", "一.2", "市发改委") in mail["owner@example.gov.cn"]
+    assert ("report_due", "一.2", "市发改委") in mail["colleague@example.gov.cn"]
+    assert all(item[1] != "一.2" for item in mail["outsider@example.gov.cn"])
