@@ -9,33 +9,15 @@ Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/duban_bench_import \
 Last line: RESULT parse_cpu_seconds=… tasks=… queries_smallest_doc=… queries_largest_doc=…
 """
 
-import os
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/duban_bench_import")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from support import ROOT, fresh_django
 
-def recreate_database(url: str) -> None:
-    """Start from an empty database each run so numbers are comparable."""
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-recreate_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
+fresh_django("postgres://postgres@127.0.0.1:5432/duban_bench_import")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

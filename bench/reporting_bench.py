@@ -14,33 +14,16 @@ Last line: RESULT tasks=… mywork_p95_ms=… mywork_small_p95_ms=… mywork_que
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/duban_bench_reporting")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from support import fresh_django
 
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-recreate_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
+fresh_django("postgres://postgres@127.0.0.1:5432/duban_bench_reporting")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -46,6 +46,7 @@ from tasks_import.grammar.units import (
     compact,
     looks_like_unit,
     mark_space_separators,
+    split_top_level,
     split_units_ex,
 )
 from tasks_import.result import Role, UnitRef
@@ -105,19 +106,7 @@ class _Collector:
 
 
 def _split_top_level(text: str, separators: str) -> list[str]:
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    for i, ch in enumerate(text):
-        if ch in OPEN_PARENS:
-            depth += 1
-        elif ch in CLOSE_PARENS:
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in separators:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p for p in parts if p]
+    return [part for part in split_top_level(text, separators) if part]
 
 
 _SUFFIX_LAST_CHARS = frozenset(row[0][-1] for row in CLAUSE_ROLE_SUFFIXES)

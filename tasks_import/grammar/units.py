@@ -100,7 +100,11 @@ def _split_on_and(piece: str) -> list[str]:
     return parts
 
 
-def _top_level_pieces(text: str) -> list[str]:
+def split_top_level(text: str, separators: str) -> list[str]:
+    """Split on `separators` outside parentheses (、 inside 各县（市、区） does not split).
+
+    The one balanced-parenthesis scanner of the grammar; empty pieces are kept.
+    """
     pieces: list[str] = []
     depth = 0
     start = 0
@@ -109,11 +113,15 @@ def _top_level_pieces(text: str) -> list[str]:
             depth += 1
         elif ch in CLOSE_PARENS:
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in LIST_SEPARATORS:
+        elif depth == 0 and ch in separators:
             pieces.append(text[start:i])
             start = i + 1
     pieces.append(text[start:])
     return pieces
+
+
+def _top_level_pieces(text: str) -> list[str]:
+    return split_top_level(text, LIST_SEPARATORS)
 
 
 def _distribute_shared_suffixes(names: list[str]) -> list[str]:
