@@ -398,34 +398,30 @@ def review_queue(request):
     )
 
 
-@login_required
-@require_POST
-def report_accept(request, pk):
+def _review(request, pk, service, success_message: str):
+    """Accept or return in one step from the review queue; errors come back as messages."""
     report = get_report_for_user(request.user, pk, review=True)
     form = ReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
-        report_services.accept_report(acting_user=request.user, report=report, comment=comment)
+        service(acting_user=request.user, report=report, comment=comment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("已审核通过：%(report)s") % {"report": report})
+        messages.success(request, success_message % {"report": report})
     return redirect(_safe_next(request, reverse("review_queue")))
+
+
+@login_required
+@require_POST
+def report_accept(request, pk):
+    return _review(request, pk, report_services.accept_report, _("已审核通过：%(report)s"))
 
 
 @login_required
 @require_POST
 def report_return(request, pk):
-    report = get_report_for_user(request.user, pk, review=True)
-    form = ReviewForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        report_services.return_report(acting_user=request.user, report=report, comment=comment)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已退回：%(report)s") % {"report": report})
-    return redirect(_safe_next(request, reverse("review_queue")))
+    return _review(request, pk, report_services.return_report, _("已退回：%(report)s"))
 
 
 # ---------------------------------------------------------------------------------------------
