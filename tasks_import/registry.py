@@ -329,6 +329,15 @@ class Registry:
         raise RegistryError(f"{text!r} names several units or groups: {sorted(targets)}")
 
     # ---------------------------------------------------------------- units
+    def canonical_name(self, name: str, *, on: dt.date | None = None) -> str | None:
+        """The full name of the unit or group `name` denotes at `on`; None when unknown."""
+        resolution = self.resolve_unit(name, on=on)
+        if resolution.group_key:
+            return self.groups[resolution.group_key].name
+        if resolution.unit_key:
+            return self.units[resolution.unit_key].name
+        return None
+
     def resolve_unit(self, name: str, *, on: dt.date | None = None) -> Resolution:
         hit = self._raw.get(name)
         if hit is not None:

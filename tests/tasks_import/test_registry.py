@@ -340,3 +340,12 @@ def test_it_leaves_another_citys_bare_names_unresolved():
     assert registry.for_place("聊城市") is registry
     assert registry.for_place("").resolve_unit("市财政局").unit_key is not None
     assert registry.for_place("潍坊市").resolve_unit("市财政局").unit_key is None
+
+
+def test_it_gives_the_canonical_name_of_a_unit_or_group_or_none():
+    registry = Registry.load_default()
+    assert (
+        registry.canonical_name("市人社局", on=dt.date(2019, 6, 1)) == "聊城市人力资源和社会保障局"
+    )
+    assert registry.canonical_name("各县（市、区）政府") == "各县（市、区）人民政府"
+    assert registry.canonical_name("市不存在局") is None

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tasks_import.registry import Registry
 from tasks_import.result import ParsedTask
 from tasks_import.saving import ImportOverrides, live_registry, role_override_key
 from tracker.access import is_supervisor
@@ -101,15 +100,6 @@ class TaskRow:
     warnings: list[str] = field(default_factory=list)
 
 
-def _unit_label(registry: Registry, name: str, on) -> str | None:
-    resolution = registry.resolve_unit(name, on=on)
-    if resolution.group_key:
-        return registry.groups[resolution.group_key].name
-    if resolution.unit_key:
-        return registry.units[resolution.unit_key].name
-    return None
-
-
 def build_preview(batch: ImportBatch):
     """The parse of a batch as rows for the preview page (and the list of unknown names)."""
     result = import_services.parse_for_import(batch.source_text, batch.source_name)
@@ -129,7 +119,7 @@ def build_preview(batch: ImportBatch):
             start, end = task.source_lines
             unit_rows = []
             for u_index, ref in enumerate(task.units):
-                canonical = _unit_label(local, ref.name, document.signed_on)
+                canonical = local.canonical_name(ref.name, on=document.signed_on)
                 if canonical is None and ref.name not in overrides.units:
                     unknown[ref.name] = unknown.get(ref.name, 0) + 1
                 key = role_override_key(document.doc_number, task.number, u_index)

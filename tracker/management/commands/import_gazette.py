@@ -17,22 +17,13 @@ from tasks_import.saving import live_registry, save_parse_result
 from tracker.services.imports import parse_for_import, read_import_text
 
 
-def canonical_name(registry: Registry, name: str, on) -> str | None:
-    resolution = registry.resolve_unit(name, on=on)
-    if resolution.group_key:
-        return registry.groups[resolution.group_key].name
-    if resolution.unit_key:
-        return registry.units[resolution.unit_key].name
-    return None
-
-
 def result_json(result: ParseResult, registry: Registry) -> dict:
     data = result.to_json()
     for parsed, document in zip(result.documents, data["documents"], strict=True):
         local = registry.for_place(parsed.place)
         for task in document["tasks"]:
             for unit in task["units"]:
-                unit["canonical"] = canonical_name(local, unit["name"], parsed.signed_on)
+                unit["canonical"] = local.canonical_name(unit["name"], on=parsed.signed_on)
     return data
 
 
