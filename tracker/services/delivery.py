@@ -18,6 +18,8 @@ Message-ID so the receiving side can drop them.
 
 import contextlib
 import datetime as dt
+import functools
+import json
 import logging
 import re
 import smtplib
@@ -29,8 +31,9 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,11 +108,7 @@ def _deliver(email_ids, now, result: DeliveryResult) -> None:
     ).update(status=Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
     if not result.claimed:
         return
-    rows = list(
-        OutgoingEmail.objects.filter(claim_token=token, status=Status.SENDING)
-        .select_related("period")
-        .order_by("pk")
-    )
+    rows = _claimed_rows(token)
     started = time.monotonic()
     mailer = mail.mailers.default
     try:
@@ -117,16 +116,23 @@ def _deliver(email_ids, now, result: DeliveryResult) -> None:
     except (OSError, smtplib.SMTPException) as error:
         result.retried += _retry_rows(rows, token, error)
         return
-    send = _sender(mailer)
+    send, prepare = _transport(mailer)
     marks = _SentMarks(token, result)
+    prepared = _Prepared(rows, prepare)
     try:
         for index, row in enumerate(rows):
             if time.monotonic() - started > TIME_BUDGET_SECONDS:
                 result.released += _release(rows[index:], token)
                 break
-            marks.sending()
+
+            def meanwhile(index=index):
+                # While the server digests this message: the next one, and due marks.
+                prepared.prepare(index + 1)
+                marks.flush_if_due()
+
+            sending_since = time.monotonic()
             try:
-                send(row)
+                send(row, prepared.take(index), meanwhile)
             except SoftTimeLimitExceeded:
                 result.released += _release(rows[index:], token)
                 break
@@ -142,45 +148,158 @@ def _deliver(email_ids, now, result: DeliveryResult) -> None:
             except OSError as error:  # SMTPException is an OSError too: keep this after it
                 result.retried += _retry_rows(rows[index:], token, error)
                 break
+            except DatabaseError:
+                raise  # recording marks failed: stop here, the sweep puts the rows back
             except Exception as error:  # a bug building one message must not stop the batch
                 logger.exception("building e-mail %s failed", row.pk)
                 result.failed += _fail(row, token, error)
             else:
-                marks.sent(row)
+                marks.sent(row, sending_since)
     finally:
         marks.flush()  # whatever stopped the loop, what the server accepted is recorded
         with contextlib.suppress(OSError, smtplib.SMTPException):
             mailer.close()
 
 
-def _sender(mailer):
-    """How to ship one row with this mailer.
+def _claimed_rows(token: str) -> list[OutgoingEmail]:
+    """The rows this job claimed, their items still as JSON text (`_Prepared` decodes them).
 
-    Over SMTP: the prebuilt bytes of `emails.message_bytes` on the mailer's open
-    connection (one connection per batch). Any other mailer (files, the tests' outbox):
-    Django's message from `emails.build_message`.
+    A batch of 200 reminders carries 1.5 MB of items; decoding them here took 0.2 ms per
+    e-mail before the first one went out, decoded per message it hides in the server's
+    time for the previous message's DATA.
+    """
+    return list(
+        OutgoingEmail.objects.filter(claim_token=token, status=Status.SENDING)
+        .select_related("period")
+        .defer("items")
+        .annotate(items_json=Cast("items", TextField()))
+        .order_by("pk")
+    )
+
+
+class _Prepared:
+    """Messages built one ahead of sending; a message that fails to build keeps its error
+    and raises it when its turn comes (that row fails, the batch goes on)."""
+
+    def __init__(self, rows, prepare):
+        self.rows = rows
+        self.build = prepare
+        self.ready: dict[int, object] = {}
+
+    def prepare(self, index: int) -> None:
+        if index >= len(self.rows) or index in self.ready:
+            return
+        row = self.rows[index]
+        try:
+            if "items" not in row.__dict__:
+                row.items = json.loads(row.items_json)
+            self.ready[index] = (self.build(row), None)
+        except Exception as error:  # raised again by take(), inside the row's own handling
+            self.ready[index] = (None, error)
+
+    def take(self, index: int):
+        self.prepare(index)
+        built, error = self.ready.pop(index)
+        if error is not None:
+            raise error
+        return built
+
+
+def _transport(mailer):
+    """How to build and ship one row with this mailer: (send, prepare).
+
+    Over SMTP: the wire bytes of `emails.message_bytes`, sent on the mailer's open
+    connection (one per batch) by `_send_smtp`, which prepares the next message while the
+    server processes this one's DATA. Any other mailer (files, the tests' outbox): Django's
+    message from `emails.build_message`.
     """
     connection = getattr(mailer, "connection", None)
     if not isinstance(connection, smtplib.SMTP):
-        return lambda row: mailer.send_messages([emails.build_message(row)])
+
+        def send_message(row, message, meanwhile):
+            mailer.send_messages([message])
+            meanwhile()
+
+        return send_message, emails.build_message
     envelope_from = mailer.prep_address(settings.DEFAULT_FROM_EMAIL)
 
-    def send(row):
+    def send_bytes(row, payload, meanwhile):
         address = row.recipient_email
         if not PLAIN_ADDRESS.fullmatch(address):
             address = mailer.prep_address(address)  # IDNA, and refuses anything odd
-        connection.sendmail(envelope_from, [address], emails.message_bytes(row))
+        _send_smtp(connection, envelope_from, address, payload, meanwhile)
 
-    return send
+    return send_bytes, emails.message_bytes
+
+
+# Lines of a message that start with a dot get a second one on the wire (RFC 5321 4.5.2).
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _send_smtp(connection: smtplib.SMTP, sender: str, recipient: str, payload: bytes, meanwhile):
+    """smtplib's sendmail for one ASCII message and one recipient, with `meanwhile()` run
+    between sending the message and reading the server's verdict on it.
+
+    The server's DATA work (reading and storing a 26 kB message: two thirds of an exchange,
+    measured against aiosmtpd) and our building of the next message then overlap instead
+    of taking turns. The replies are checked as sendmail checks them.
+    """
+    connection.ehlo_or_helo_if_needed()
+    code, reply = connection.docmd("mail", f"FROM:{_path(sender)}")
+    if code != 250:
+        _reset(connection, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = connection.docmd("rcpt", f"TO:{_path(recipient)}")
+    if code not in (250, 251):
+        _reset(connection, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    connection.putcmd("data")
+    code, reply = connection.getreply()
+    if code != 354:
+        _reset(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+    # Our own messages have no line starting with a dot (base64 bodies): the search is
+    # cheap, the substitution over 26 kB cost 0.4 ms per message.
+    dotted = payload.startswith(b".") or b"\n." in payload
+    wire = _LEADING_DOT.sub(b"..", payload) if dotted else payload
+    if not wire.endswith(b"\r\n"):
+        wire += b"\r\n"
+    connection.send(wire + b".\r\n")
+    try:
+        meanwhile()
+    finally:
+        # Whatever happened meanwhile, the server's answer is read before anything else is
+        # sent on this connection (and tells whether this message was accepted).
+        code, reply = connection.getreply()
+    if code != 250:
+        _reset(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+@functools.lru_cache(maxsize=256)
+def _path(address: str) -> str:
+    """An address as MAIL FROM and RCPT TO want it: what smtplib.quoteaddr makes of it,
+    without parsing a plain address again for every message."""
+    if PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    return smtplib.quoteaddr(address)
+
+
+def _reset(connection: smtplib.SMTP, code: int) -> None:
+    if code == 421:  # the server is closing the connection
+        connection.close()
+    else:
+        connection.rset()
 
 
 class _SentMarks:
     """Marks rows sent in small groups: one commit per group instead of one per e-mail.
 
-    A group is recorded (one UPDATE, one commit) once it holds MARK_EVERY rows or covers
-    MARK_SECONDS of sending, whichever comes first, and whenever the batch stops. A worker
-    killed before that sends the group's e-mails again (same Message-ID); with a slow
-    server every e-mail is its own group. See docs/decisions.md, "Reminders".
+    A group is recorded (one UPDATE, one commit) once it covers MARK_SECONDS of sending,
+    right after the message that reached it, or once it holds MARK_EVERY rows, while the
+    server processes the next message (over SMTP); and whenever the batch stops. A worker
+    killed before that sends the group's e-mails again (same Message-ID); with a slow server
+    every e-mail is its own group. See docs/decisions.md, "Reminders".
     """
 
     def __init__(self, token: str, result: DeliveryResult):
@@ -189,13 +308,15 @@ class _SentMarks:
         self.pending: list[int] = []
         self.since: float | None = None
 
-    def sending(self) -> None:
-        if self.since is None:
-            self.since = time.monotonic()
-
-    def sent(self, row) -> None:
+    def sent(self, row, sending_since: float) -> None:
+        if not self.pending:
+            self.since = sending_since
         self.pending.append(row.pk)
-        if len(self.pending) >= MARK_EVERY or time.monotonic() - self.since >= MARK_SECONDS:
+        if time.monotonic() - self.since >= MARK_SECONDS:
+            self.flush()
+
+    def flush_if_due(self) -> None:
+        if len(self.pending) >= MARK_EVERY:
             self.flush()
 
     def flush(self) -> None:

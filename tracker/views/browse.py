@@ -68,11 +68,6 @@ LIGHT_COLOURS = {
 }
 
 
-def row_labels() -> dict:
-    """Labels any row may show, translated once per page rather than once per row."""
-    return {"no_deadline": _("未规定"), "not_reported": _("未报送")}
-
-
 def route_exists(name: str) -> bool:
     """Pages of other areas link here only once they exist (task page, Excel export, …)."""
     try:
@@ -249,7 +244,6 @@ def task_list(request):
             "filterset": filterset,
             "fields": task_filter_fields(request, filterset),
             "rows": describe_rows(page.rows),
-            **row_labels(),
             "pager": pager(request, page, total),
             "export_links": export_links,
             "task_links": route_exists("task_detail"),
@@ -470,7 +464,6 @@ def unit_portfolio(request, pk: int):
             "done_percent": round(100 * lights[Light.BLUE] / total) if total else 0,
             "charts": [role_chart, _trend_chart("unit-trend", trend, _("各报送周期报送情况"))],
             "rows": describe_rows(page.rows),
-            **row_labels(),
             "pager": pager(request, page, total),
             "sort": sort,
             "sort_options": _options(SORT_CHOICES, sort, blank=None),
@@ -542,7 +535,6 @@ def official_portfolio(request, pk: int):
                 _trend_chart("official-trend", trend, _("各报送周期汇总报告情况")),
             ],
             "rows": describe_rows(page.rows),
-            **row_labels(),
             "pager": pager(request, page, total),
             "sort": sort,
             "sort_options": _options(SORT_CHOICES, sort, blank=None),

@@ -2,7 +2,8 @@
 
 `delay` makes the server take its time before accepting each message (it records the
 message only when it answers 250, as a real server commits it); `reply` makes it answer
-every DATA with an error such as "451 4.3.0 Try again later".
+every DATA with an error such as "451 4.3.0 Try again later"; `refuse` maps recipient
+addresses to the reply their RCPT gets, such as "550 5.1.1 No such user".
 """
 
 import asyncio
@@ -27,6 +28,7 @@ class Sink:
         self.raw: list[bytes] = []
         self.delay = 0.0
         self.reply: str | None = None
+        self.refuse: dict[str, str] = {}
         self.in_data = threading.Event()
         self.lock = threading.Lock()
         self.controller = None
@@ -44,6 +46,12 @@ class Sink:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.in_data.set()

@@ -64,7 +64,7 @@ def test_it_lists_the_log_in_a_constant_number_of_queries(
 ):
     login(client, supervisor)
     client.get(reverse("reminder_log"))
-    with django_assert_num_queries(6):  # session, user, profile, count, page, status counts
+    with django_assert_num_queries(5):  # session, user with profile, count, page, status counts
         client.get(reverse("reminder_log"))
     rows = [
         OutgoingEmail(
@@ -77,7 +77,7 @@ def test_it_lists_the_log_in_a_constant_number_of_queries(
         for i in range(40)
     ]
     OutgoingEmail.objects.bulk_create(rows)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(reverse("reminder_log"))
 
 

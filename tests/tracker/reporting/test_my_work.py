@@ -106,9 +106,9 @@ def test_it_runs_a_fixed_number_of_queries(
             task=task, group=group, written_name=group.name, role=Assignment.Role.IMPLEMENTING
         )
     client.force_login(owner)
-    # session, user, profile, memberships, current periods, units, group memberships,
+    # session, user with profile, memberships, current periods, units, group memberships,
     # assignments with tasks, reports.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("my_work"))
     assert len(response.context["rows"]) == count
 
