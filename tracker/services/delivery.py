@@ -102,13 +102,14 @@ def deliver(email_ids, *, now: dt.datetime | None = None) -> DeliveryResult:
 
 
 def _deliver(email_ids, now, result: DeliveryResult) -> None:
+    email_ids = list(email_ids)
     token = uuid.uuid4().hex
     result.claimed = OutgoingEmail.objects.filter(
-        pk__in=list(email_ids), status=Status.READY, next_attempt_at__lte=now
+        pk__in=email_ids, status=Status.READY, next_attempt_at__lte=now
     ).update(status=Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
     if not result.claimed:
         return
-    rows = _claimed_rows(token)
+    rows = _claimed_rows(email_ids, token)
     started = time.monotonic()
     mailer = mail.mailers.default
     try:
@@ -161,15 +162,17 @@ def _deliver(email_ids, now, result: DeliveryResult) -> None:
             mailer.close()
 
 
-def _claimed_rows(token: str) -> list[OutgoingEmail]:
+def _claimed_rows(email_ids, token: str) -> list[OutgoingEmail]:
     """The rows this job claimed, their items still as JSON text (`_Prepared` decodes them).
 
-    A batch of 200 reminders carries 1.5 MB of items; decoding them here took 0.2 ms per
-    e-mail before the first one went out, decoded per message it hides in the server's
-    time for the previous message's DATA.
+    Found by primary key: by status, PostgreSQL walked every "sending" entry the status
+    index still held for rows sent since the last vacuum (107 ms for 200 rows after
+    10,000 e-mails, growing with every batch). A batch of 200 reminders carries 1.5 MB of
+    items; decoding them here took 0.2 ms per e-mail before the first one went out,
+    decoded per message it hides in the server's time for the previous message's DATA.
     """
     return list(
-        OutgoingEmail.objects.filter(claim_token=token, status=Status.SENDING)
+        OutgoingEmail.objects.filter(pk__in=email_ids, claim_token=token, status=Status.SENDING)
         .select_related("period")
         .defer("items")
         .annotate(items_json=Cast("items", TextField()))
