@@ -51,6 +51,11 @@ class Command(BaseCommand):
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         url = f"http://{addr}/"
         self._wait_until_up(url + "healthz")
+        # Beat's first heartbeat comes a minute after it starts: ask the worker for one now,
+        # so /healthz shows a live worker as soon as it has started.
+        from tracker.tasks import record_worker_heartbeat
+
+        record_worker_heartbeat.delay()
         self.stdout.write(self.style.SUCCESS(f"督办已启动：{url}  （按 Ctrl-C 停止）"))
         self.stdout.write("演示账号见 README（如 duchashi / duban-demo）。")
         stop = False
