@@ -18,7 +18,6 @@ Message-ID so the receiving side can drop them.
 
 import contextlib
 import datetime as dt
-import functools
 import json
 import logging
 import re
@@ -194,8 +193,7 @@ class _Prepared:
             return
         row = self.rows[index]
         try:
-            if "items" not in row.__dict__:
-                row.items = json.loads(row.items_json)
+            row.items = json.loads(row.items_json)  # see _claimed_rows
             self.ready[index] = (self.build(row), None)
         except Exception as error:  # raised again by take(), inside the row's own handling
             self.ready[index] = (None, error)
@@ -279,10 +277,9 @@ def _send_smtp(connection: smtplib.SMTP, sender: str, recipient: str, payload: b
         raise smtplib.SMTPDataError(code, reply)
 
 
-@functools.lru_cache(maxsize=256)
 def _path(address: str) -> str:
     """An address as MAIL FROM and RCPT TO want it: what smtplib.quoteaddr makes of it,
-    without parsing a plain address again for every message."""
+    without its full address parsing for a plain address."""
     if PLAIN_ADDRESS.fullmatch(address):
         return f"<{address}>"
     return smtplib.quoteaddr(address)

@@ -48,7 +48,7 @@ PLAN_CHUNK = 2000
 
 
 class _RowEncoder(DjangoJSONEncoder):
-    """Dates and times as ISO 8601; Chinese text as UTF-8, not \\uXXXX escapes."""
+    """Dates and times as ISO 8601; Chinese text as UTF-8 characters, not escape sequences."""
 
     def __init__(self, **kwargs):
         super().__init__(**(kwargs | {"ensure_ascii": False}))

@@ -65,9 +65,9 @@ def test_it_queues_a_big_export_and_audits_the_request(
     assert "排队中" in page and 'http-equiv="refresh"' in page
 
 
-def test_it_builds_a_job_once_even_when_run_twice(plan, supervisor):
+def finished_ledger_job(plan, owner) -> ExportJob:
     job = ExportJob.objects.create(
-        owner=supervisor,
+        owner=owner,
         kind="ledger",
         params={"document_id": plan.document.pk},
         filename="台账.xlsx",
@@ -75,6 +75,11 @@ def test_it_builds_a_job_once_even_when_run_twice(plan, supervisor):
     )
     run_export_job(job.pk)
     job.refresh_from_db()
+    return job
+
+
+def test_it_builds_a_job_once_even_when_run_twice(plan, supervisor):
+    job = finished_ledger_job(plan, supervisor)
     first = (job.status, job.file.name, job.finished_at)
     run_export_job(job.pk)
     job.refresh_from_db()
@@ -100,15 +105,7 @@ def test_it_records_a_failed_job(plan, supervisor):
 def test_it_expires_the_link_and_purges_the_file(
     client, plan, supervisor, outsider, django_capture_on_commit_callbacks
 ):
-    job = ExportJob.objects.create(
-        owner=supervisor,
-        kind="ledger",
-        params={"document_id": plan.document.pk},
-        filename="台账.xlsx",
-        progress_total=4,
-    )
-    run_export_job(job.pk)
-    job.refresh_from_db()
+    job = finished_ledger_job(plan, supervisor)
     client.force_login(outsider)
     assert client.get(reverse("export_job_download", args=[job.pk])).status_code == 404
     client.force_login(supervisor)

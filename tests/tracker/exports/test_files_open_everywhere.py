@@ -59,8 +59,7 @@ def test_it_writes_the_template_as_plain_utf8(plan):
     assert b"&#" not in xml
 
 
-def test_it_writes_reports_as_plain_utf8(plan, tmp_path):
-    path = tmp_path / "book.xlsx"
+def write_report(plan, path) -> None:
     build_supervision_workbook(
         path,
         tasks=Task.objects.filter(is_leaf=True),
@@ -68,6 +67,11 @@ def test_it_writes_reports_as_plain_utf8(plan, tmp_path):
         documents=[plan.document],
         today=dt.date(2018, 4, 10),
     )
+
+
+def test_it_writes_reports_as_plain_utf8(plan, tmp_path):
+    path = tmp_path / "book.xlsx"
+    write_report(plan, path)
     xml = sheet_xml(path.read_bytes())
     assert CHINESE in xml
     assert b"&#" not in xml
@@ -104,13 +108,7 @@ def test_it_produces_a_workbook_libreoffice_converts_to_pdf(plan, tmp_path):
     if soffice is None:
         pytest.fail("LibreOffice is not installed: run bin/install-system-packages")
     path = tmp_path / "tongbao.xlsx"
-    build_supervision_workbook(
-        path,
-        tasks=Task.objects.filter(is_leaf=True),
-        period=plan.period,
-        documents=[plan.document],
-        today=dt.date(2018, 4, 10),
-    )
+    write_report(plan, path)
     profile = tmp_path / "lo-profile"
     subprocess.run(
         [
