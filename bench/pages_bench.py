@@ -5,8 +5,8 @@ tasks in ~1,700 plans, 2,000 units (with 2019 renames and unit groups), 10,000 u
 1,000,000 progress reports, written with COPY. Then starts gunicorn (DEBUG off, static files
 collected) on a free port and measures, per page, p50/p95 of sequential requests, and in
 the same run the page's bare SQL: the very statements the page ran (captured in-process),
-replayed on a raw psycopg connection (parsed and planned each time, as a page's are). The
-ratio is page p95 / bare SQL median.
+replayed on a raw psycopg connection (parsed and planned each time, as a page's are),
+alternating with the page requests. The ratio is page p95 / bare SQL median.
 
     .venv/bin/python bench/pages_bench.py            # full size (fill takes a few minutes)
     .venv/bin/python bench/pages_bench.py --small    # 5,000 tasks, a quick run
@@ -573,21 +573,43 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def timed_get(port, path, cookie, n):
+def timed_pairs(port, path, cookie, statements, n):
+    """n page requests through the server and n replays of the page's bare SQL, alternating.
+
+    Alternating, not one series after the other: on this shared 2-core machine the speed
+    drifts by a third over a minute (the same statements measured 7.1 ms in one run and
+    12.3 ms in the next), and two series compared a quiet minute with a busy one.
+    Returns (page times, SQL times) in ms.
+    """
+    import psycopg
+
     path = quote(path, safe="/?=&%")
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    times = []
-    for i in range(n + 3):
-        started = time.perf_counter()
-        connection.request("GET", path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"})
-        response = connection.getresponse()
-        body = response.read()
-        elapsed = (time.perf_counter() - started) * 1000
-        if response.status != 200:
-            raise RuntimeError(f"{path}: HTTP {response.status} {body[:300]!r}")
-        if i >= 3:  # warm-up
-            times.append(elapsed)
-    return times
+    server = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    page_times, sql_times = [], []
+    # No prepared statements: psycopg prepares a statement after five runs, and the replay
+    # runs each one n times, so it would skip the parse and plan that every page request
+    # pays (Django's client-side binding never prepares). Measured: 5.4 ms prepared against
+    # 8.6 ms planned for the same 13 statements of one list page.
+    with psycopg.connect(DB_URL, autocommit=True, prepare_threshold=None) as db:
+        for i in range(n + 3):
+            started = time.perf_counter()
+            server.request("GET", path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"})
+            response = server.getresponse()
+            body = response.read()
+            page_ms = (time.perf_counter() - started) * 1000
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status} {body[:300]!r}")
+            started = time.perf_counter()
+            for sql in statements:
+                with db.cursor() as cursor:
+                    cursor.execute(sql.replace("%", "%%"))
+                    if cursor.description:
+                        cursor.fetchall()
+            sql_ms = (time.perf_counter() - started) * 1000
+            if i >= 3:  # warm-up
+                page_times.append(page_ms)
+                sql_times.append(sql_ms)
+    return page_times, sql_times
 
 
 def page_sql(client, path) -> list[str]:
@@ -598,27 +620,6 @@ def page_sql(client, path) -> list[str]:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     return [q["sql"] for q in captured.captured_queries], response
-
-
-def bare_sql_ms(statements, n) -> float:
-    import psycopg
-
-    # No prepared statements: psycopg prepares a statement after five runs, and the replay
-    # runs each one 40 times, so it would skip the parse and plan that every page request
-    # pays (Django's client-side binding never prepares). Measured: 5.4 ms prepared against
-    # 8.6 ms planned for the same 13 statements of one list page.
-    with psycopg.connect(DB_URL, autocommit=True, prepare_threshold=None) as connection:
-        times = []
-        for i in range(n + 3):
-            started = time.perf_counter()
-            for sql in statements:
-                with connection.cursor() as cursor:
-                    cursor.execute(sql.replace("%", "%%"))
-                    if cursor.description:
-                        cursor.fetchall()
-            if i >= 3:
-                times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def pct(values, q):
@@ -698,12 +699,11 @@ def measure():
         for name, path in pages.items():
             who = "clerk" if name == "my work" else "supervisor"
             statements, _response = page_sql(clerk_client if who == "clerk" else client, path)
-            sql = bare_sql_ms(statements, ARGS.requests)
-            times = timed_get(port, path, cookies[who], ARGS.requests)
+            times, sql_times = timed_pairs(port, path, cookies[who], statements, ARGS.requests)
             results[name] = {
                 "p50": statistics.median(times),
                 "p95": pct(times, 95),
-                "sql": sql,
+                "sql": statistics.median(sql_times),
                 "queries": len(statements),
             }
             r = results[name]

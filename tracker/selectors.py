@@ -1,29 +1,61 @@
 """Reads that several views, jobs and exports share."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from tracker.models import Official, Unit, UnitGroup, UnitSuccession
 
 
-def unit_lineage_ids(unit_ids) -> set[int]:
-    """The units with all their predecessors and successors, transitively (机构改革).
+@dataclass(frozen=True)
+class UnitScope:
+    """Units with their whole lineage (机构改革: predecessors and successors, transitively)
+    and the unit groups any of them belongs to."""
 
-    Successions form a small graph (tens of rows), so it is read once and walked in memory.
+    unit_ids: frozenset[int]
+    group_ids: frozenset[int]
+
+
+def unit_scope(unit_ids) -> UnitScope:
+    """The lineage and groups of existing units, in one query (PostgreSQL and SQLite).
+
+    A recursive query walks the succession graph in both directions (UNION, not UNION ALL:
+    a cycle ends instead of looping) and joins the group memberships of every unit found.
+    Read as two ORM queries plus a walk in Python, this was a millisecond of each list page
+    filtered by unit.
     """
-    edges = list(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
-    neighbours: dict[int, set[int]] = {}
-    for before, after in edges:
-        neighbours.setdefault(before, set()).add(after)
-        neighbours.setdefault(after, set()).add(before)
-    seen = set(unit_ids)
-    stack = list(seen)
-    while stack:
-        for other in neighbours.get(stack.pop(), ()):
-            if other not in seen:
-                seen.add(other)
-                stack.append(other)
-    return seen
+    unit_ids = [int(pk) for pk in unit_ids]
+    if not unit_ids:
+        return UnitScope(frozenset(), frozenset())
+    succession = UnitSuccession._meta.db_table
+    member = UnitGroup.members.through._meta.db_table
+    placeholders = ", ".join(["%s"] * len(unit_ids))
+    sql = f"""
+        WITH RECURSIVE lineage(unit_id) AS (
+            SELECT id FROM {Unit._meta.db_table} WHERE id IN ({placeholders})
+            UNION
+            SELECT CASE WHEN s.predecessor_id = lineage.unit_id
+                        THEN s.successor_id ELSE s.predecessor_id END
+            FROM {succession} s
+            JOIN lineage ON lineage.unit_id IN (s.predecessor_id, s.successor_id)
+        )
+        SELECT lineage.unit_id, m.unitgroup_id
+        FROM lineage LEFT JOIN {member} m ON m.unit_id = lineage.unit_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, unit_ids)
+        rows = cursor.fetchall()
+    return UnitScope(
+        unit_ids=frozenset(unit_id for unit_id, _group in rows),
+        group_ids=frozenset(group_id for _unit, group_id in rows if group_id is not None),
+    )
+
+
+def unit_lineage_ids(unit_ids) -> set[int]:
+    """The units with all their predecessors and successors, transitively (1 query)."""
+    return set(unit_scope(unit_ids).unit_ids)
 
 
 def registry_data() -> dict:

@@ -8,6 +8,22 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
+def period_label(cadence: str, year: int, index: int) -> str:
+    """A period's name as people write it: 2026年第3季度, 2026年5月, 2026年上半年, 2026年度."""
+    return period_label_format(cadence, index) % {"year": year, "index": index}
+
+
+def period_label_format(cadence: str, index: int) -> str:
+    """The translated pattern of period_label, with %(year)s and %(index)s to fill in."""
+    if cadence == "quarterly":
+        return gettext("%(year)s年第%(index)s季度")
+    if cadence == "monthly":
+        return gettext("%(year)s年%(index)s月")
+    if cadence == "half_yearly":
+        return gettext("%(year)s年上半年") if index == 1 else gettext("%(year)s年下半年")
+    return gettext("%(year)s年度")
+
+
 class ReportingPeriod(models.Model):
     """A reporting period (a quarter by default) with a due date and a lock."""
 
@@ -47,16 +63,7 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self):
-        values = {"year": self.year, "index": self.index}
-        if self.cadence == "quarterly":
-            return gettext("%(year)s年第%(index)s季度") % values
-        if self.cadence == "monthly":
-            return gettext("%(year)s年%(index)s月") % values
-        if self.cadence == "half_yearly":
-            if self.index == 1:
-                return gettext("%(year)s年上半年") % values
-            return gettext("%(year)s年下半年") % values
-        return gettext("%(year)s年度") % values
+        return period_label(self.cadence, self.year, self.index)
 
     @property
     def is_closed(self) -> bool:

@@ -4,6 +4,7 @@ Every page runs a fixed number of queries whatever the number of rows; lists pag
 keyset (tracker/selectors_browse.py), so a deep page costs what the first one costs.
 """
 
+import functools
 import html
 import math
 
@@ -14,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tracker.access import member_unit_ids, role_of
@@ -37,7 +39,7 @@ from tracker.models import (
     Unit,
 )
 from tracker.schedule import Light, ScheduleStatus
-from tracker.selectors import unit_lineage_ids
+from tracker.selectors import unit_scope
 from tracker.selectors_browse import (
     LIGHT_ORDER,
     ROLE_MARKS,
@@ -47,6 +49,8 @@ from tracker.selectors_browse import (
     describe_rows,
     keyset_page,
     light_counts,
+    official_choices,
+    period_choices,
     period_trend,
     plan_choice,
     plan_choices,
@@ -56,6 +60,7 @@ from tracker.selectors_browse import (
     unit_choice,
     unit_choices,
     with_row_details,
+    year_choices,
 )
 
 # Parameters that move through pages rather than filter them.
@@ -86,13 +91,26 @@ def page_size() -> int:
 
 
 def _options(choices, selected: str, *, blank: str | None = "") -> str:
-    """<option> elements built with plain escaping: thousands of units and plans render in
-    a millisecond instead of through one widget template per option."""
+    """<option> elements for [(value, label[, optgroup]), …] with `selected` marked.
+
+    Built with plain escaping (thousands of units and plans render in a millisecond rather
+    than through one widget template per option), and remembered by the choices themselves:
+    the same officials and periods come back on every page, and escaping them again was
+    half a millisecond of the task list. A changed list is a different key, never stale.
+    """
+    choices = tuple(tuple(choice) for choice in choices)
+    if all(str(choice[0]) != selected for choice in choices):
+        selected = ""  # not a choice: nothing is marked, and nothing unbounded is cached
+    return _build_options(choices, selected, None if blank is None else str(blank))
+
+
+@functools.lru_cache(maxsize=512)
+def _build_options(choices: tuple, selected: str, blank: str | None) -> str:
     parts = [f'<option value="">{html.escape(blank)}</option>'] if blank is not None else []
     group = None
     for choice in choices:
-        value, label = str(choice[0]), choice[1]
-        optgroup = choice[2] if len(choice) > 2 else None
+        value, label = str(choice[0]), str(choice[1])
+        optgroup = str(choice[2]) if len(choice) > 2 else None
         if optgroup != group:
             if group is not None:
                 parts.append("</optgroup>")
@@ -104,6 +122,33 @@ def _options(choices, selected: str, *, blank: str | None = "") -> str:
     if group is not None:
         parts.append("</optgroup>")
     return mark_safe("".join(parts))  # every value above is escaped
+
+
+# Choice lists fixed in code, with the label of their empty option (None: no empty option).
+CODE_CHOICES = {
+    "role": (Assignment.Role.choices, gettext_lazy("任意角色")),
+    "status": (ScheduleStatus.choices, gettext_lazy("全部")),
+    "light": (Light.choices, gettext_lazy("全部")),
+    "overdue": (
+        [("true", gettext_lazy("仅逾期")), ("false", gettext_lazy("不含逾期"))],
+        gettext_lazy("全部"),
+    ),
+    "sort": (SORT_CHOICES, None),
+}
+
+
+def code_options(name: str, selected: str) -> str:
+    """The <option>s of a choice list fixed in code (CODE_CHOICES), in the active language."""
+    choices, blank = CODE_CHOICES[name]
+    return _options(
+        _translated(name, get_language()), selected, blank=None if blank is None else str(blank)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _translated(name: str, language: str) -> tuple:
+    """A CODE_CHOICES list with its labels translated once per language (they are lazy)."""
+    return tuple((value, str(label)) for value, label in CODE_CHOICES[name][0])
 
 
 # Search terms of the unit and plan lookups: they fill those two controls, never filter.
@@ -130,7 +175,6 @@ def task_filter_fields(request, filterset) -> dict:
     plan_options = plan_choices(get.get("plan_find", ""))
     if plan is not None and all(pk != plan.pk for pk, _label, _group in plan_options):
         plan_options.insert(0, plan_choice(plan.pk, plan.doc_number, plan.title, plan.year))
-    years = Document.objects.order_by("-year").values_list("year", flat=True).distinct()
     section_choices = []
     if get.get("plan", "").isdigit():
         for pk, number, printed, title, text in (
@@ -140,35 +184,20 @@ def task_filter_fields(request, filterset) -> dict:
         ):
             indent = "　" * number.count(".")
             section_choices.append((pk, f"{indent}{printed or number} {(title or text)[:30]}"))
-    officials = Official.objects.order_by("name").values_list("pk", "name", "position")
-    periods = ReportingPeriod.objects.order_by("-starts_on", "cadence")
     return {
-        "year": _options([(y, str(y)) for y in years], get.get("year", ""), blank=_("全部")),
+        "year": _options(year_choices(), get.get("year", ""), blank=_("全部")),
         "plan": _options(plan_options, get.get("plan", ""), blank=_("全部")),
         "section": _options(section_choices, get.get("section", ""), blank=_("全部")),
         "unit": _options(unit_options, get.get("unit", ""), blank=_("全部")),
         "unit_find": get.get("unit_find", ""),
         "plan_find": get.get("plan_find", ""),
-        "role": _options(Assignment.Role.choices, get.get("role", ""), blank=_("任意角色")),
-        "official": _options(
-            [
-                (pk, f"{name}（{position}）" if position else name)
-                for pk, name, position in officials
-            ],
-            get.get("official", ""),
-            blank=_("全部"),
-        ),
-        "status": _options(ScheduleStatus.choices, get.get("status", ""), blank=_("全部")),
-        "light": _options(Light.choices, get.get("light", ""), blank=_("全部")),
-        "overdue": _options(
-            [("true", _("仅逾期")), ("false", _("不含逾期"))],
-            get.get("overdue", ""),
-            blank=_("全部"),
-        ),
-        "missing": _options(
-            [(p.pk, str(p)) for p in periods], get.get("missing", ""), blank=_("不限")
-        ),
-        "sort": _options(SORT_CHOICES, get.get("sort", ""), blank=None),
+        "role": code_options("role", get.get("role", "")),
+        "official": _options(official_choices(), get.get("official", ""), blank=_("全部")),
+        "status": code_options("status", get.get("status", "")),
+        "light": code_options("light", get.get("light", "")),
+        "overdue": code_options("overdue", get.get("overdue", "")),
+        "missing": _options(period_choices(), get.get("missing", ""), blank=_("不限")),
+        "sort": code_options("sort", get.get("sort", "")),
         "has_sections": bool(section_choices),
     }
 
@@ -297,16 +326,13 @@ def document_list(request):
     for doc in page.rows:
         lights = counts.get(doc.pk, dict.fromkeys(LIGHT_ORDER, 0))
         rows.append({"document": doc, "lights": lights, "tasks": sum(lights.values())})
-    years = Document.objects.order_by("-year").values_list("year", flat=True).distinct()
     return render(
         request,
         "browse/document_list.html",
         {
             "rows": rows,
             "pager": pager(request, page, total),
-            "year_options": _options(
-                [(y, str(y)) for y in years], request.GET.get("year", ""), blank=_("全部")
-            ),
+            "year_options": _options(year_choices(), request.GET.get("year", ""), blank=_("全部")),
             "light_choices": [(light, Light(light).label) for light in LIGHT_ORDER],
         },
     )
@@ -339,7 +365,7 @@ def document_detail(request, pk: int):
             "filtered": filterset is not None,
             "q": request.GET.get("q", ""),
             "light": request.GET.get("light", ""),
-            "light_options": _options(Light.choices, request.GET.get("light", ""), blank=_("全部")),
+            "light_options": code_options("light", request.GET.get("light", "")),
             "light_rows": [
                 {"light": light, "label": Light(light).label, "n": n}
                 for light, n in matrix.light_counts.items()
@@ -413,8 +439,9 @@ def _portfolio_tasks_page(request, tasks):
 def unit_portfolio(request, pk: int):
     """Every task a unit (with its former names) leads or supports; lateness over periods."""
     unit = get_object_or_404(Unit, pk=pk)
-    lineage = unit_lineage_ids([unit.pk])
-    tasks = browse_base_queryset(request.user).filter(unit_task_ids(lineage))
+    scope = unit_scope([unit.pk])
+    lineage = scope.unit_ids
+    tasks = browse_base_queryset(request.user).filter(unit_task_ids(scope))
     lights = light_counts(tasks)
     total = sum(lights.values())
     if (
@@ -466,7 +493,7 @@ def unit_portfolio(request, pk: int):
             "rows": describe_rows(page.rows),
             "pager": pager(request, page, total),
             "sort": sort,
-            "sort_options": _options(SORT_CHOICES, sort, blank=None),
+            "sort_options": code_options("sort", sort),
             "task_links": route_exists("task_detail"),
             "list_link": reverse("task_list") + f"?unit={unit.pk}",
         },
@@ -537,7 +564,7 @@ def official_portfolio(request, pk: int):
             "rows": describe_rows(page.rows),
             "pager": pager(request, page, total),
             "sort": sort,
-            "sort_options": _options(SORT_CHOICES, sort, blank=None),
+            "sort_options": code_options("sort", sort),
             "task_links": route_exists("task_detail"),
             "list_link": reverse("task_list") + f"?official={official.pk}",
         },

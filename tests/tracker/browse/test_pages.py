@@ -347,11 +347,11 @@ def _page_counts(client) -> tuple[dict, int]:
 # when looked up); a unit filter reads the lineage's unit groups once.
 EXPECTED_QUERIES = {
     "task list": 7,
-    "task list, filtered": 11,
+    "task list, filtered": 10,
     "task list, page 2": 7,
     "plan list": 6,
     "matrix": 11,
-    "unit portfolio": 11,
+    "unit portfolio": 10,
     "official portfolio": 9,
     "dashboard": 12,
 }
