@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from tracker.filters import TaskFilterSet, task_filterset
+from tracker.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,18 @@ def test_it_offers_the_documented_parameters():
         "q", "year", "plan", "section", "unit", "role", "official", "status", "light",
         "deadline", "overdue", "missing", "sort",
     }  # fmt: skip
+
+
+def test_each_filterset_binds_its_own_copies_of_the_filters(city, supervisor):
+    # The filters are copied shallowly per request (tracker.filters.SharedFormFilterSet):
+    # a method filter must call the FilterSet of its own request, never another one's.
+    leaves = Task.objects.filter(is_leaf=True)
+    first = TaskFilterSet({"q": "营商环境"}, queryset=leaves)
+    second = TaskFilterSet({"q": "无此内容"}, queryset=leaves)
+    assert first.filters["q"] is not TaskFilterSet.base_filters["q"]
+    assert first.filters["q"].parent is first and second.filters["q"].parent is second
+    assert first.filters["q"].filter.method.__self__ is first
+    assert not hasattr(TaskFilterSet.base_filters["q"], "parent")
+    assert type(first.form) is type(second.form) and first.form is not second.form
+    assert first.form.fields["q"] is not second.form.fields["q"]
+    assert (first.qs.count(), second.qs.count()) == (2, 0)

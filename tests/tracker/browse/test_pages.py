@@ -95,6 +95,29 @@ def test_it_fills_the_unit_and_plan_controls_from_a_lookup(client, city, supervi
     assert rows_of(response) == 6  # a lookup fills the controls, it does not filter
 
 
+def select_of(html: str, control: str) -> str:
+    return html.split(f'id="{control}"')[1].split("</select>")[0]
+
+
+def test_it_offers_officials_periods_and_years_as_they_are_now(client, city, supervisor):
+    # The option lists are compiled once and their markup is remembered by content
+    # (tracker/views/browse.py): a new official, period or plan year shows at once.
+    client.force_login(supervisor)
+    before = client.get("/tasks/", {"official": city.guo.pk, "light": "purple"}).content.decode()
+    assert f'<option value="{city.guo.pk}" selected>' in select_of(before, "f-official")
+    assert " selected" not in select_of(before, "f-light")  # not a choice: nothing marked
+    newcomer = factories.make_official("新领导", position="副市长")
+    period = factories.make_period(2031, 2)
+    factories.make_task(factories.make_document(year=2031), is_leaf=True)
+    after = client.get("/tasks/").content.decode()
+    assert f'<option value="{newcomer.pk}">新领导（副市长）</option>' in select_of(
+        after, "f-official"
+    )
+    assert f'<option value="{period.pk}">2031年第2季度</option>' in select_of(after, "f-missing")
+    assert '<option value="2031">2031</option>' in select_of(after, "f-year")
+    assert " selected" not in select_of(after, "f-official")
+
+
 def test_it_answers_the_lookup_script_with_json(client, city, supervisor):
     url = "/tasks/choices/units/"
     assert client.get(url, {"q": "冠县"}).status_code == 302  # login first
