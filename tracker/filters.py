@@ -102,9 +102,11 @@ def expected_in_period_q(period: ReportingPeriod) -> Q:
 class SharedFormFilterSet(django_filters.FilterSet):
     """A FilterSet whose form class is built once per FilterSet class, not per request.
 
-    django-filter builds a new form class (and a field per filter) for every instance; the
-    fields here depend only on the declarations (no per-request querysets), so one class
-    serves every request. Each request still gets its own form instance and field copies.
+    django-filter builds a new form class (and a field per filter) for every instance and
+    deep-copies every filter; the fields here depend only on the declarations (no
+    per-request querysets), so one class serves every request. Each request still gets its
+    own form instance, field copies and filters bound to it (tests/tracker/browse/
+    test_filters.py pins that a method filter calls its own request's FilterSet).
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
