@@ -53,11 +53,6 @@ def unit_scope(unit_ids) -> UnitScope:
     )
 
 
-def unit_lineage_ids(unit_ids) -> set[int]:
-    """The units with all their predecessors and successors, transitively (1 query)."""
-    return set(unit_scope(unit_ids).unit_ids)
-
-
 def registry_data() -> dict:
     """The unit registry in the database, in the shape of fixtures/registry.json.
 

@@ -45,7 +45,7 @@ from tracker.models import (
     UnitGroup,
     UnitSuccession,
 )
-from tracker.models.reporting import period_label_format
+from tracker.models.reporting import period_label
 from tracker.schedule import Light, ScheduleStatus
 
 LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.GREEN, Light.BLUE]
@@ -473,15 +473,10 @@ def official_choices() -> list[tuple[int, str]]:
 
 
 def period_choices() -> list[tuple[int, str]]:
-    """Every reporting period, newest first (1 query); each label pattern translated once."""
-    formats: dict[tuple[str, int], str] = {}
-    choices = []
-    for pk, cadence, year, index in PERIOD_ROWS.rows():
-        pattern = formats.get((cadence, index))
-        if pattern is None:
-            pattern = formats[cadence, index] = period_label_format(cadence, index)
-        choices.append((pk, pattern % {"year": year, "index": index}))
-    return choices
+    """Every reporting period, newest first (1 query)."""
+    return [
+        (pk, period_label(cadence, year, index)) for pk, cadence, year, index in PERIOD_ROWS.rows()
+    ]
 
 
 # --- the responsibility matrix -----------------------------------------------------------

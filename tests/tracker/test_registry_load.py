@@ -19,7 +19,7 @@ from tracker.models import (
     UnitGroup,
     UnitSuccession,
 )
-from tracker.selectors import registry_data, unit_lineage_ids
+from tracker.selectors import registry_data, unit_scope
 from tracker.services.registry import load_registry, read_registry_file
 
 pytestmark = pytest.mark.django_db
@@ -83,4 +83,4 @@ def test_it_rolls_2018_and_2019_plans_up_under_the_same_successor(loaded):
         written_name="市发展改革委",
     ).unit
     assert old != new and old.dissolved_on is not None and new.dissolved_on is None
-    assert new.pk in unit_lineage_ids([old.pk]) and old.pk in unit_lineage_ids([new.pk])
+    assert new.pk in unit_scope([old.pk]).unit_ids and old.pk in unit_scope([new.pk]).unit_ids

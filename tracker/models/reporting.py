@@ -10,18 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 def period_label(cadence: str, year: int, index: int) -> str:
     """A period's name as people write it: 2026年第3季度, 2026年5月, 2026年上半年, 2026年度."""
-    return period_label_format(cadence, index) % {"year": year, "index": index}
-
-
-def period_label_format(cadence: str, index: int) -> str:
-    """The translated pattern of period_label, with %(year)s and %(index)s to fill in."""
+    values = {"year": year, "index": index}
     if cadence == "quarterly":
-        return gettext("%(year)s年第%(index)s季度")
+        return gettext("%(year)s年第%(index)s季度") % values
     if cadence == "monthly":
-        return gettext("%(year)s年%(index)s月")
+        return gettext("%(year)s年%(index)s月") % values
     if cadence == "half_yearly":
-        return gettext("%(year)s年上半年") if index == 1 else gettext("%(year)s年下半年")
-    return gettext("%(year)s年度")
+        if index == 1:
+            return gettext("%(year)s年上半年") % values
+        return gettext("%(year)s年下半年") % values
+    return gettext("%(year)s年度") % values
 
 
 class ReportingPeriod(models.Model):
