@@ -6,7 +6,9 @@ tasks in ~1,700 plans, 2,000 units (with 2019 renames and unit groups), 10,000 u
 collected) on a free port and measures, per page, p50/p95 of sequential requests, and in
 the same run the page's bare SQL: the very statements the page ran (captured in-process),
 replayed on a raw psycopg connection (parsed and planned each time, as a page's are),
-alternating with the page requests. The ratio is page p95 / bare SQL median.
+alternating with the page requests. The ratio is page p95 / bare SQL median; the log also
+shows the bare SQL's own p95 and the p95 of the per-pair ratios, which tell this machine's
+noise (it slows the SQL replays as much as the pages) from the pages' own cost.
 
     .venv/bin/python bench/pages_bench.py            # full size (fill takes a few minutes)
     .venv/bin/python bench/pages_bench.py --small    # 5,000 tasks, a quick run
@@ -42,7 +44,7 @@ def parse_args():
     parser.add_argument("--tasks", type=int, default=None)
     parser.add_argument("--db", default="duban_bench")
     parser.add_argument("--reuse", action="store_true", help="reuse a filled database")
-    parser.add_argument("--requests", type=int, default=40, help="requests per page")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page")
     return parser.parse_args()
 
 
@@ -704,11 +706,13 @@ def measure():
                 "p50": statistics.median(times),
                 "p95": pct(times, 95),
                 "sql": statistics.median(sql_times),
+                "sql_p95": pct(sql_times, 95),
+                "pair_p95": pct([a / b for a, b in zip(times, sql_times, strict=True)], 95),
                 "queries": len(statements),
             }
             r = results[name]
             log(
-                f"{name:34s} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  bare SQL {r['sql']:6.1f} ms ({r['queries']} queries)  p95/SQL {r['p95'] / r['sql']:.2f}"
+                f"{name:34s} p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  bare SQL {r['sql']:6.1f} ms ({r['queries']} queries)  p95/SQL {r['p95'] / r['sql']:.2f}  [SQL p95 {r['sql_p95']:.1f}, pair p95 {r['pair_p95']:.2f}]"
             )
     finally:
         server.terminate()

@@ -3,6 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
+from tests import factories
 from tracker.filters import TaskFilterSet, task_filterset
 from tracker.models import Task
 
@@ -123,5 +124,23 @@ def test_each_filterset_binds_its_own_copies_of_the_filters(city, supervisor):
     assert first.filters["q"].filter.method.__self__ is first
     assert not hasattr(TaskFilterSet.base_filters["q"], "parent")
     assert type(first.form) is type(second.form) and first.form is not second.form
-    assert first.form.fields["q"] is not second.form.fields["q"]
     assert (first.qs.count(), second.qs.count()) == (2, 0)
+
+
+def test_filter_forms_share_their_fields_but_not_their_state(city):
+    # The fields are not deep-copied per form (tracker.filters.SharedFields): each form has
+    # its own dict of the same field objects, and its own data, errors and cleaned values.
+    leaves = Task.objects.filter(is_leaf=True)
+    bad = TaskFilterSet({"unit": "999999", "year": "x"}, queryset=leaves)
+    good = TaskFilterSet({"unit": str(city.czj.pk), "year": "2018"}, queryset=leaves)
+    assert bad.form.fields is not good.form.fields
+    assert bad.form.fields["unit"] is good.form.fields["unit"]
+    assert not bad.form.is_valid() and set(bad.form.errors) == {"unit", "year"}
+    assert good.form.is_valid() and good.form.cleaned_data["unit"] == city.czj
+    assert bad.qs.count() == 0 and good.qs.count() == 3  # t1, t2, t3 of 2018
+    # The shared unit field reads its queryset afresh each time: no list of units is kept.
+    unit_field = good.form.fields["unit"]
+    assert unit_field.queryset._result_cache is None
+    new_unit = factories.make_unit("市新设局")
+    later = TaskFilterSet({"unit": str(new_unit.pk)}, queryset=leaves)
+    assert later.form.is_valid() and later.form.cleaned_data["unit"] == new_unit

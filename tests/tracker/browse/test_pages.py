@@ -116,6 +116,9 @@ def test_it_offers_officials_periods_and_years_as_they_are_now(client, city, sup
     assert f'<option value="{period.pk}">2031年第2季度</option>' in select_of(after, "f-missing")
     assert '<option value="2031">2031</option>' in select_of(after, "f-year")
     assert " selected" not in select_of(after, "f-official")
+    # Period labels are remembered per language too.
+    english = client.get("/tasks/", headers={"accept-language": "en"}).content.decode()
+    assert f'<option value="{period.pk}">Q2 2031</option>' in select_of(english, "f-missing")
 
 
 def test_it_answers_the_lookup_script_with_json(client, city, supervisor):
@@ -285,6 +288,37 @@ def test_it_shows_each_rows_units_officials_deadline_and_progress(client, superv
     assert row["officials"].startswith('<a href="/officials/') and "郭建民</a>" in row["officials"]
     assert "推进&lt;老旧小区&gt;改造。" in row["html"]
     assert '<span class="muted">长期坚持</span>' in row["html"] and "40%" in row["html"]
+
+
+def test_each_row_shows_its_own_units_on_every_kind_of_page(client, supervisor, settings):
+    # The units and officials of a row come from subqueries compiled once
+    # (selectors_browse._row_detail_sql), correlated on the outer task table: whatever the
+    # filters (subqueries of their own), the sort and the direction of paging, a row must
+    # show its own task's units and official.
+    settings.BROWSE_PAGE_SIZE = 2
+    official = factories.make_official("郭建民")
+    expected = {}
+    for n in range(5):
+        unit = factories.make_unit(f"市第{n}局")
+        task = factories.make_task(text=f"任务{n}", order=n)
+        factories.assign(task, unit)
+        factories.lead_official(task, official if n % 2 else factories.make_official(f"领导{n}"))
+        expected[task.pk] = f'<a href="/units/{unit.pk}/">市第{n}局</a>'
+    client.force_login(supervisor)
+    seen = {}
+    for query in ["?sort=deadline", f"?official={official.pk}", "?q=任务&sort=light"]:
+        page = client.get("/tasks/" + query).context
+        rows, pager = list(page["rows"]), page["pager"]
+        while pager["next"]:
+            page = client.get("/tasks/" + pager["next"]).context
+            rows, pager = rows + list(page["rows"]), page["pager"]
+        if pager["previous"]:  # back one page: the reversed query of a "before" cursor
+            rows += list(client.get("/tasks/" + pager["previous"]).context["rows"])
+        for row in rows:
+            assert row["leads"] == expected[row["id"]], (query, row["id"])
+            seen[row["id"]] = row["officials"]
+    assert set(seen) == set(expected)
+    assert all(("郭建民" in html) == (html.count("领导") == 0) for html in seen.values())
 
 
 # --- constant query counts -----------------------------------------------------------------
