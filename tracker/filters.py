@@ -104,9 +104,11 @@ class SharedFormFilterSet(django_filters.FilterSet):
 
     django-filter builds a new form class (and a field per filter) for every instance and
     deep-copies every filter; the fields here depend only on the declarations (no
-    per-request querysets), so one class serves every request. Each request still gets its
-    own form instance, field copies and filters bound to it (tests/tracker/browse/
-    test_filters.py pins that a method filter calls its own request's FilterSet).
+    per-request querysets), so one class serves every request, and its forms share the
+    field objects (SharedFields). Each request still gets its own form instance and
+    filters bound to it (tests/tracker/browse/test_filters.py pins that a method filter
+    calls its own request's FilterSet). For forms that are validated, never changed per
+    request; a FilterSet whose form is rendered or adjusted per request is a plain one.
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
