@@ -614,7 +614,8 @@ def timed_pairs(port, path, cookie, statements, n):
     return page_times, sql_times
 
 
-def page_sql(client, path) -> list[str]:
+def page_sql(client, path) -> tuple[list[str], object]:
+    """The SQL statements of one in-process request of `path`, and its response."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -228,15 +228,7 @@ def _row_detail_sql(using: str) -> tuple[RawSQL, RawSQL]:
     """
     outer = Task.objects.using(using).all().query
     compiler = outer.get_compiler(using)
-    compiled = []
-    for subquery in _row_detail_subqueries():
-        sql, params = compiler.compile(subquery.resolve_expression(outer))
-        compiled.append(RawSQL(sql, tuple(params), output_field=TextField()))
-    return tuple(compiled)
-
-
-def _row_detail_subqueries() -> tuple[Subquery, Subquery]:
-    return (
+    subqueries = (
         _json_rows(
             Assignment,
             role="role",
@@ -248,6 +240,11 @@ def _row_detail_subqueries() -> tuple[Subquery, Subquery]:
         ),
         _json_rows(TaskOfficial, official="official_id", name="official__name"),
     )
+    compiled = []
+    for subquery in subqueries:
+        sql, params = compiler.compile(subquery.resolve_expression(outer))
+        compiled.append(RawSQL(sql, tuple(params), output_field=TextField()))
+    return tuple(compiled)
 
 
 def _json_rows(model, **fields):
