@@ -185,6 +185,9 @@ def task_filter_fields(request, filterset) -> dict:
             indent = "　" * number.count(".")
             section_choices.append((pk, f"{indent}{printed or number} {(title or text)[:30]}"))
     return {
+        "q": get.get("q", ""),
+        "deadline_after": get.get("deadline_after", ""),
+        "deadline_before": get.get("deadline_before", ""),
         "year": _options(year_choices(), get.get("year", ""), blank=_("全部")),
         "plan": _options(plan_options, get.get("plan", ""), blank=_("全部")),
         "section": _options(section_choices, get.get("section", ""), blank=_("全部")),
