@@ -139,7 +139,7 @@ CODE_CHOICES = {
 
 def code_options(name: str, selected: str) -> str:
     """The <option>s of a choice list fixed in code (CODE_CHOICES), in the active language."""
-    choices, blank = CODE_CHOICES[name]
+    blank = CODE_CHOICES[name][1]
     return _options(
         _translated(name, get_language()), selected, blank=None if blank is None else str(blank)
     )
