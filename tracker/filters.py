@@ -13,13 +13,16 @@ Every filter is served by an index (see tracker/models/matrix.py and migration
 import copy
 
 import django_filters
+import django_filters.fields
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tracker.access import visible_tasks
 from tracker.browse_sorts import DEFAULT_SORT, SORTS
+from tracker.instances import ByPk
 from tracker.models import (
     Assignment,
     Document,
@@ -151,6 +154,38 @@ class SharedFields(dict):
         return dict(self)
 
 
+class PkModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice field that reads the chosen row by a statement compiled once
+    (tracker.instances.ByPk) instead of building `queryset.get(pk=…)` per request."""
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self._by_pk = None if queryset is None else ByPk(self.queryset)
+
+    queryset = property(django_filters.fields.ModelChoiceField._get_queryset, _set_queryset)
+
+    def to_python(self, value):
+        if self.null_label is not None and value == self.null_value:
+            return value
+        if value in self.empty_values:
+            return None
+        if self.to_field_name or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        instance = self._by_pk.get(value)
+        if instance is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return instance
+
+
+class PkModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PkModelChoiceField
+
+
 def _bound_copy(filter_, parent, model):
     bound = copy.copy(filter_)
     bound.extra = dict(filter_.extra)  # the field property writes its queryset here
@@ -165,19 +200,19 @@ class TaskFilterSet(SharedFormFilterSet):
 
     q = django_filters.CharFilter(label=_("关键词"), method="filter_text")
     year = django_filters.NumberFilter(label=_("年度"), field_name="document__year")
-    plan = django_filters.ModelChoiceFilter(
+    plan = PkModelChoiceFilter(
         label=_("文件"), field_name="document", queryset=Document.objects.all()
     )
-    section = django_filters.ModelChoiceFilter(
+    section = PkModelChoiceFilter(
         label=_("章节"), queryset=Task.objects.filter(is_leaf=False), method="filter_section"
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = PkModelChoiceFilter(
         label=_("责任单位"), queryset=Unit.objects.all(), method="filter_noop"
     )
     role = django_filters.ChoiceFilter(
         label=_("角色"), choices=Assignment.Role.choices, method="filter_noop"
     )
-    official = django_filters.ModelChoiceFilter(
+    official = PkModelChoiceFilter(
         label=_("牵头领导"), queryset=Official.objects.all(), method="filter_official"
     )
     status = django_filters.ChoiceFilter(
@@ -186,7 +221,7 @@ class TaskFilterSet(SharedFormFilterSet):
     light = django_filters.ChoiceFilter(label=_("亮灯"), choices=Light.choices)
     deadline = django_filters.DateFromToRangeFilter(label=_("完成时限"), field_name="deadline_on")
     overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
-    missing = django_filters.ModelChoiceFilter(
+    missing = PkModelChoiceFilter(
         label=_("缺报周期"), queryset=ReportingPeriod.objects.all(), method="filter_missing"
     )
     sort = django_filters.ChoiceFilter(

@@ -21,7 +21,7 @@ from django.template import Variable, VariableDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 MARK = "\ue000"  # neither escaped by templates nor found in translations
@@ -48,7 +48,7 @@ class Fragment:
         parts = self._parts(get_language(), get_script_prefix(), key)
         filled = list(parts)
         filled[1::2] = [conditional_escape(values[name]) for name in parts[1::2]]
-        return mark_safe("".join(filled))  # fixed text and escaped values
+        return SafeString("".join(filled))  # fixed text and escaped values
 
     def render_from(self, context) -> str:
         """The fragment with its slots and switches read from a template context."""

@@ -108,6 +108,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that asks the server only when it has spoken.
+    DATABASES["default"]["ENGINE"] = "tracker.db.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A web process and a worker write at the same time: wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -118,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ModelBackend that reads the user's profile (role) with the user: one query, not two.
 AUTHENTICATION_BACKENDS = ["tracker.auth.ProfileModelBackend"]
+# Database sessions (Django's), read by one statement built once: tracker/sessions.py.
+SESSION_ENGINE = "tracker.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

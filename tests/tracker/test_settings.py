@@ -65,7 +65,7 @@ def test_it_uses_postgres_redis_and_smtp_when_configured():
         " m['host'], m['port'], m['password'], m['use_tls'])",
     )
     assert out == (
-        "django.db.backends.postgresql duban redis://r:6379/0 smtp.example.gov.cn 587 s@cret True"
+        "tracker.db.postgresql duban redis://r:6379/0 smtp.example.gov.cn 587 s@cret True"
     )
 
 

@@ -10,6 +10,8 @@ import math
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -211,7 +213,20 @@ COUNT_CAP = 10_000
 
 
 def capped_count(queryset) -> int:
-    return queryset.order_by()[: COUNT_CAP + 1].count()
+    """The number of rows, counting no further than COUNT_CAP + 1.
+
+    The ORM's `count()` of a sliced queryset rebuilt the whole filtered query inside an
+    aggregation (0.5 ms of Python per list page); this counts the compiled id query,
+    the same statement PostgreSQL plans the same way.
+    """
+    ids = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+    try:
+        sql, params = ids.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. the `.none()` of an invalid filter
+        return 0
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) capped", params)
+        return cursor.fetchone()[0]
 
 
 def filter_querystring(request) -> str:

@@ -93,6 +93,33 @@ def test_it_shows_nothing_for_an_invalid_filter_value(count):
     assert (count(unit=999999), count(deadline_after="not-a-date")) == (0, 0)
 
 
+@pytest.mark.parametrize("value", ["999999", "abc", "1.5", "-1", "9" * 30, "1\x00"])
+def test_a_chosen_row_is_read_by_id_and_anything_else_is_refused(city, value):
+    leaves = Task.objects.filter(is_leaf=True)
+    refused = TaskFilterSet({"unit": value, "plan": value}, queryset=leaves)
+    assert not refused.form.is_valid() and set(refused.form.errors) == {"unit", "plan"}
+    assert refused.qs.count() == 0
+    chosen = TaskFilterSet(
+        {"unit": f" {city.czj.pk} ", "plan": str(city.plan19.pk)}, queryset=leaves
+    )
+    assert chosen.form.is_valid(), chosen.form.errors
+    assert chosen.form.cleaned_data["unit"] == city.czj
+    plan = chosen.form.cleaned_data["plan"]
+    assert (plan.pk, plan.doc_number, plan.year) == (
+        city.plan19.pk,
+        city.plan19.doc_number,
+        city.plan19.year,
+    )
+
+
+def test_a_section_must_be_a_section(city):
+    # The section filter's queryset (non-leaf tasks) is part of the statement that reads it.
+    leaves = Task.objects.filter(is_leaf=True)
+    a_leaf = leaves.first()
+    assert not TaskFilterSet({"section": str(a_leaf.pk)}, queryset=leaves).form.is_valid()
+    assert TaskFilterSet({"section": str(city.s1.pk)}, queryset=leaves).form.is_valid()
+
+
 def test_it_limits_a_clerk_to_the_tasks_of_their_units(city, outsider):
     request = RequestFactory().get("/tasks/")
     request.user = outsider  # a clerk of 市财政局: t1 (cooperating), t2, t3, t6

@@ -255,6 +255,20 @@ def test_it_sorts_by_plan_newest_first_in_printed_order(client, supervisor, big_
     assert [tasks[r["id"]].number for r in rows][:3] == ["一.1", "一.2", "一.3"]
 
 
+def test_it_counts_up_to_the_cap_and_says_more_than(client, supervisor, big_plan, monkeypatch):
+    from tracker.views import browse
+
+    client.force_login(supervisor)
+    pager = client.get("/tasks/", {"year": 2019}).context["pager"]
+    assert (pager["total"], pager["pages"], pager["capped"]) == (23, 4, False)
+    monkeypatch.setattr(browse, "COUNT_CAP", 20)
+    pager = client.get("/tasks/").context["pager"]
+    assert (pager["total"], pager["capped"]) == (21, True)  # counting stopped past the cap
+    assert "超过 20 项" in client.get("/tasks/").content.decode()
+    invalid = client.get("/tasks/", {"deadline_after": "2018-13-45"}).context["pager"]
+    assert (invalid["total"], invalid["pages"]) == (0, 1)
+
+
 def test_it_ignores_a_tampered_cursor(client, supervisor, big_plan):
     client.force_login(supervisor)
     first = [r["id"] for r in client.get("/tasks/").context["rows"]]
