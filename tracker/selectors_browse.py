@@ -328,6 +328,7 @@ class TaskRows(list):
 # The task row's two unit columns and the roles they show, in this order.
 _LEAD_ROLES = (Assignment.Role.LEAD.value, Assignment.Role.RESPONSIBLE.value)
 _OTHER_ROLES = (Assignment.Role.COOPERATING.value, Assignment.Role.IMPLEMENTING.value)
+assert set(_LEAD_ROLES + _OTHER_ROLES) == set(Assignment.Role.values), "place the new role"
 
 
 def describe_rows(tasks) -> TaskRows:
