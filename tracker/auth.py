@@ -1,36 +1,31 @@
 """Authentication backend: Django's ModelBackend, reading the signed-in user and their
-profile in one statement built once. Every page asks for the user's role
+profile in one statement compiled once. Every page asks for the user's role
 (tracker.access.role_of), which otherwise costs a second query per request, and the
 ORM's `select_related().get()` cost three times the statement it ran
-(tracker/instances.py)."""
+(tracker/statements.py)."""
 
 import functools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import connections
 
-from tracker.instances import ModelColumns
 from tracker.models import Profile
+from tracker.statements import ModelColumns, RowByPk
 
 
 class ProfileModelBackend(ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
-        try:
-            user_id = user_model._meta.pk.to_python(user_id)
-        except ValidationError:
-            return None
-        connection = connections[router.db_for_read(user_model)]
-        sql, users, profiles = _user_with_profile(connection.alias)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [user_id])
-            row = cursor.fetchone()
+        connection = connections[user_model._default_manager.db]
+        row = _user_with_profile().row(user_id, connection.alias)
         if row is None:
             return None
+        users = ModelColumns.of(user_model, connection.alias)
         user = users.instance(row[: users.width], connection)
-        profile = profiles.instance(row[users.width :], connection)
+        profile = ModelColumns.of(Profile, connection.alias).instance(
+            row[users.width :], connection
+        )
         # What select_related("profile") leaves: user.profile answers without a query
         # (DoesNotExist when there is none) and profile.user is this user.
         user_model._meta.get_field("profile").set_cached_value(user, profile)
@@ -40,18 +35,13 @@ class ProfileModelBackend(ModelBackend):
 
 
 @functools.cache
-def _user_with_profile(alias: str) -> tuple[str, ModelColumns, ModelColumns]:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+def _user_with_profile() -> RowByPk:
+    """The user's columns, then their profile's (NULLs without one: a LEFT JOIN)."""
     user_model = get_user_model()
-    users = ModelColumns.of(user_model, connection)
-    profiles = ModelColumns.of(Profile, connection)
-    user_table, profile_table = user_model._meta.db_table, Profile._meta.db_table
-    user_pk = f"{quote(user_table)}.{quote(user_model._meta.pk.column)}"
-    profile_user = f"{quote(profile_table)}.{quote(Profile._meta.get_field('user').column)}"
-    sql = (
-        f"SELECT {users.select}, {profiles.select} FROM {quote(user_table)}"
-        f" LEFT OUTER JOIN {quote(profile_table)} ON {profile_user} = {user_pk}"
-        f" WHERE {user_pk} = %s"
+    columns = [field.attname for field in user_model._meta.concrete_fields] + [
+        f"profile__{field.attname}" for field in Profile._meta.concrete_fields
+    ]
+    return RowByPk(
+        user_model,
+        lambda pk: user_model._default_manager.order_by().filter(pk=pk).values_list(*columns),
     )
-    return sql, users, profiles

@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.access import visible_tasks
 from tracker.browse_sorts import DEFAULT_SORT, SORTS
-from tracker.instances import ByPk
 from tracker.models import (
     Assignment,
     Document,
@@ -35,6 +34,7 @@ from tracker.models import (
 )
 from tracker.schedule import Light, ScheduleStatus
 from tracker.selectors import UnitScope, unit_scope
+from tracker.statements import ByPk
 
 # Reports that count as "in" for a period: what the office has received.
 COUNTED_STATUSES = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
@@ -156,7 +156,7 @@ class SharedFields(dict):
 
 class PkModelChoiceField(django_filters.fields.ModelChoiceField):
     """A model choice field that reads the chosen row by a statement compiled once
-    (tracker.instances.ByPk) instead of building `queryset.get(pk=…)` per request."""
+    (tracker.statements.ByPk) instead of building `queryset.get(pk=…)` per request."""
 
     def _set_queryset(self, queryset):
         super()._set_queryset(queryset)

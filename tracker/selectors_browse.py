@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Count,
     Exists,
@@ -49,6 +48,7 @@ from tracker.models import (
 )
 from tracker.models.reporting import period_label
 from tracker.schedule import Light, ScheduleStatus
+from tracker.statements import CompiledOnce
 
 LIGHT_ORDER = [Light.RED, Light.YELLOW, Light.GREEN, Light.BLUE]
 ROLE_ORDER = [
@@ -445,27 +445,6 @@ def plan_choices(term: str, *, limit: int = LOOKUP_LIMIT) -> list[tuple]:
 
 def plan_choice(pk, doc_number, title, year) -> tuple:
     return (pk, f"{doc_number or ''} {title[:40]}".strip(), _("%(year)s年") % {"year": year})
-
-
-class CompiledOnce:
-    """A query that takes nothing from the request, compiled by the ORM once per database
-    and from then on run as its SQL: the task list's three option lists cost more to build
-    and compile (0.3 ms each) than to run. Rows come back as the driver gives them, so only
-    for columns that need no conversion (integers and text).
-    """
-
-    def __init__(self, build):
-        self._build = build  # () -> a values_list() queryset
-        self._sql: dict[str, tuple[str, tuple]] = {}
-
-    def rows(self, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-        compiled = self._sql.get(using)
-        if compiled is None:
-            compiled = self._sql[using] = self._build().query.get_compiler(using).as_sql()
-        sql, params = compiled
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
 
 PLAN_YEARS = CompiledOnce(lambda: Document.objects.order_by("-year").values_list("year").distinct())

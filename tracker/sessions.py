@@ -1,7 +1,7 @@
 """Django's database sessions, read by one statement built once (SESSION_ENGINE).
 
 Every request reads its session; the ORM's `Session.objects.get(…)` spent twice as long
-building and compiling the query as running it (tracker/instances.py). Writing, expiry
+building and compiling the query as running it (tracker/statements.py). Writing, expiry
 and clearing stay Django's own.
 """
 
