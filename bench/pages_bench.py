@@ -680,7 +680,7 @@ def measure():
     # Page 100 of the unfiltered list, reached by following "next" 99 times.
     deep = "/tasks/"
     for _ in range(99):
-        deep = "/tasks/" + client.get(deep).context["pager"]["next"]
+        deep = "/tasks/" + client.get(deep).context_data["pager"]["next"]
     pages = {
         "list: no filter, page 1": "/tasks/",
         "list: no filter, page 100": deep,

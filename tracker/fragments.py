@@ -17,10 +17,13 @@ at the first render.
 
 import functools
 
+from django.contrib.messages import get_messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.template import Variable, VariableDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -33,12 +36,12 @@ class Fragment:
     be few: booleans, a role, a page name). A name in both is a switch on its truthiness
     and a slot when true (`{% if pager.next %}<a href="{{ pager.next }}">`)."""
 
-    def __init__(self, template_name: str, *, slots=(), switches=()):
+    def __init__(self, template_name: str, *, slots=(), switches=(), cache_size=256):
         self.template_name = template_name
-        self.slots = tuple(slots)
-        self.switches = tuple(switches)
+        self.slots = tuple(dict.fromkeys(slots))
+        self.switches = tuple(dict.fromkeys(switches))
         self._resolvers = {name: Variable(name) for name in {*self.slots, *self.switches}}
-        self._parts = functools.lru_cache(maxsize=256)(self._render_parts)
+        self._parts = functools.lru_cache(maxsize=cache_size)(self._render_parts)
 
     def render(self, values: dict) -> str:
         """The fragment for `values` (dotted name → value, every slot and switch)."""
@@ -100,6 +103,37 @@ HEADER = Fragment(
     slots=("csrf_token", "display_name", "next"),
     switches=("is_authenticated", "role", "is_superuser", "is_staff"),
 )
+
+
+def header_values(request, user, csrf_token) -> dict:
+    """The HEADER's slots and switches for a request's signed-in (or anonymous) user."""
+    profile = getattr(user, "profile", None) if user.is_authenticated else None
+    return {
+        "is_authenticated": user.is_authenticated,
+        "role": profile.role if profile else None,
+        "is_superuser": user.is_superuser,
+        "is_staff": user.is_staff,
+        "csrf_token": str(csrf_token or ""),
+        "display_name": (profile.display_name if profile else "") or user.get_username(),
+        "next": request.get_full_path(),
+    }
+
+
+def messages_html(request) -> str:
+    """The request's messages as base.html shows them (nothing when there are none).
+
+    Read only when there are some: iterating marks the storage as used, and a used
+    storage rewrites (or deletes) its cookie on the response.
+    """
+    storage = get_messages(request)
+    if not storage:
+        return ""
+    items = format_html_join(
+        "", '<li class="msg-{}">{}</li>', ((message.tags, message) for message in storage)
+    )
+    return SafeString(f'<ul class="messages" role="status">{items}</ul>')
+
+
 PAGER = Fragment(
     "browse/_pager.html",
     slots=(
@@ -140,6 +174,47 @@ TASK_FILTERS = Fragment(
     ),
     switches=("fields.has_sections",),
 )
+
+# A whole page: the header (page_header reads its values from "page_header" when the
+# context has them), the messages and the page's own fragments, nested. A nested
+# fragment prints the marks of the outer one's slots as they are (a mark needs no
+# escaping), so the outer slots and switches are the inner ones under their names.
+TASK_LIST_PAGE = Fragment(
+    "browse/task_list.html",
+    slots=(
+        *(f"page_header.{name}" for name in HEADER.slots),
+        "messages_html",
+        *TASK_FILTERS.slots,
+        *PAGER.slots,
+        *TASK_TABLE.slots,
+        "errors_html",
+        "export_links.xlsx",
+        "export_links.csv",
+    ),
+    switches=(
+        *(f"page_header.{name}" for name in HEADER.switches),
+        *TASK_FILTERS.switches,
+        *PAGER.switches,
+        *TASK_TABLE.switches,
+        "export_links.xlsx",
+    ),
+    cache_size=1024,
+)
+
+
+def render_page(request, page: Fragment, context: dict) -> HttpResponse:
+    """A page Fragment as the response to `request`: `context` holds the page's own
+    values; the header's and the messages are the request's. The response keeps the
+    values as `context_data`, as a TemplateResponse does (tests read them there)."""
+    values = {
+        **context,
+        "page_header": header_values(request, request.user, get_token(request)),
+        "messages_html": messages_html(request),
+    }
+    response = HttpResponse(page.render_from(values))
+    response.context_data = values
+    return response
+
 
 # The fragments a template names in {% fragment "…" %}.
 BY_NAME = {

@@ -10,20 +10,14 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def page_header(context):
     """The top bar: brand, main navigation, user box and language switch (a Fragment: the
-    links a role sees and the labels are rendered once per language)."""
-    request, user = context["request"], context["user"]
-    profile = getattr(user, "profile", None) if user.is_authenticated else None
-    return fragments.HEADER.render(
-        {
-            "is_authenticated": user.is_authenticated,
-            "role": profile.role if profile else None,
-            "is_superuser": user.is_superuser,
-            "is_staff": user.is_staff,
-            "csrf_token": str(context.get("csrf_token") or ""),
-            "display_name": (profile.display_name if profile else "") or user.get_username(),
-            "next": request.get_full_path(),
-        }
-    )
+    links a role sees and the labels are rendered once per language). Its values come
+    from the request, or as "page_header" from a page Fragment (fragments.render_page)."""
+    values = context.get("page_header")
+    if values is None:
+        values = fragments.header_values(
+            context["request"], context["user"], context.get("csrf_token")
+        )
+    return fragments.HEADER.render(values)
 
 
 @register.simple_tag(takes_context=True)

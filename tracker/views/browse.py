@@ -16,7 +16,8 @@ from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from tracker.filters import (
     task_filterset,
     unit_task_ids,
 )
+from tracker.fragments import TASK_LIST_PAGE, render_page
 from tracker.models import (
     Assignment,
     Document,
@@ -284,18 +286,31 @@ def task_list(request):
     if route_exists("export_task_list"):
         base = reverse("export_task_list") + "?" + (query + "&" if query else "")
         export_links = {"xlsx": base + "format=xlsx", "csv": base + "format=csv"}
-    return render(
+    # A page Fragment, not render(): the page around the rows is the same text for every
+    # request of a language and role (tracker/fragments.py).
+    return render_page(
         request,
-        "browse/task_list.html",
+        TASK_LIST_PAGE,
         {
             "filterset": filterset,
             "fields": task_filter_fields(request, filterset),
             "rows": describe_rows(page.rows),
             "pager": pager(request, page, total),
             "export_links": export_links,
-            "task_links": route_exists("task_detail"),
-            "errors": filterset.form.errors if filterset.is_bound else None,
+            "errors_html": form_errors_html(filterset.form.errors if filterset.is_bound else None),
         },
+    )
+
+
+def form_errors_html(errors) -> str:
+    """A filter form's errors above the list (nothing when there are none)."""
+    if not errors:
+        return ""
+    items = format_html_join(
+        "", "<li>{}</li>", ((message,) for messages in errors.values() for message in messages)
+    )
+    return SafeString(
+        f'<div class="messages"><ul class="errorlist" role="alert">{items}</ul></div>'
     )
 
 

@@ -233,23 +233,26 @@ def test_it_walks_every_task_once_forwards_and_backwards(client, supervisor, big
     seen, pages, url = [], [], f"/tasks/?sort={sort}"
     while url:
         response = client.get(url)
-        ids = [t["id"] for t in response.context["rows"]]
+        ids = [t["id"] for t in response.context_data["rows"]]
         pages.append(ids)
         seen += ids
-        url = response.context["pager"]["next"] and "/tasks/" + response.context["pager"]["next"]
+        url = (
+            response.context_data["pager"]["next"]
+            and "/tasks/" + response.context_data["pager"]["next"]
+        )
     assert len(seen) == len(set(seen)) == Task.objects.filter(is_leaf=True).count() == 63
-    assert len(pages) == 9 and response.context["pager"]["number"] == 9
+    assert len(pages) == 9 and response.context_data["pager"]["number"] == 9
     # Back from the last page to the first, page by page.
     for expected in reversed(pages[:-1]):
-        url = "/tasks/" + response.context["pager"]["previous"]
+        url = "/tasks/" + response.context_data["pager"]["previous"]
         response = client.get(url)
-        assert [t["id"] for t in response.context["rows"]] == expected
-    assert response.context["pager"]["previous"] is None
+        assert [t["id"] for t in response.context_data["rows"]] == expected
+    assert response.context_data["pager"]["previous"] is None
 
 
 def test_it_sorts_by_plan_newest_first_in_printed_order(client, supervisor, big_plan):
     client.force_login(supervisor)
-    rows = client.get("/tasks/").context["rows"]
+    rows = client.get("/tasks/").context_data["rows"]
     tasks = Task.objects.in_bulk([r["id"] for r in rows])
     assert [tasks[r["id"]].document.year for r in rows] == [2019] * 7
     assert [tasks[r["id"]].number for r in rows][:3] == ["一.1", "一.2", "一.3"]
@@ -259,21 +262,23 @@ def test_it_counts_up_to_the_cap_and_says_more_than(client, supervisor, big_plan
     from tracker.views import browse
 
     client.force_login(supervisor)
-    pager = client.get("/tasks/", {"year": 2019}).context["pager"]
+    pager = client.get("/tasks/", {"year": 2019}).context_data["pager"]
     assert (pager["total"], pager["pages"], pager["capped"]) == (23, 4, False)
     monkeypatch.setattr(browse, "COUNT_CAP", 20)
-    pager = client.get("/tasks/").context["pager"]
+    pager = client.get("/tasks/").context_data["pager"]
     assert (pager["total"], pager["capped"]) == (21, True)  # counting stopped past the cap
     assert "超过 20 项" in client.get("/tasks/").content.decode()
-    invalid = client.get("/tasks/", {"deadline_after": "2018-13-45"}).context["pager"]
+    invalid = client.get("/tasks/", {"deadline_after": "2018-13-45"}).context_data["pager"]
     assert (invalid["total"], invalid["pages"]) == (0, 1)
 
 
 def test_it_ignores_a_tampered_cursor(client, supervisor, big_plan):
     client.force_login(supervisor)
-    first = [r["id"] for r in client.get("/tasks/").context["rows"]]
+    first = [r["id"] for r in client.get("/tasks/").context_data["rows"]]
     for cursor in ["garbage", "WyJwbGFuIiwgWzFdXQ", "W10"]:
-        assert [r["id"] for r in client.get(f"/tasks/?after={cursor}").context["rows"]] == first
+        assert [
+            r["id"] for r in client.get(f"/tasks/?after={cursor}").context_data["rows"]
+        ] == first
 
 
 def test_it_shows_each_rows_units_officials_deadline_and_progress(client, supervisor):
@@ -294,7 +299,7 @@ def test_it_shows_each_rows_units_officials_deadline_and_progress(client, superv
     )
     factories.lead_official(task, factories.make_official("郭建民"))
     client.force_login(supervisor)
-    [row] = client.get("/tasks/").context["rows"]
+    [row] = client.get("/tasks/").context_data["rows"]
     assert row["leads"] == (
         f'<a href="/units/{first.pk}/">市发改委</a>、<a href="/units/{second.pk}/">市住建局</a>'
     )
@@ -322,13 +327,13 @@ def test_each_row_shows_its_own_units_on_every_kind_of_page(client, supervisor, 
     client.force_login(supervisor)
     seen = {}
     for query in ["?sort=deadline", f"?official={official.pk}", "?q=任务&sort=light"]:
-        page = client.get("/tasks/" + query).context
+        page = client.get("/tasks/" + query).context_data
         rows, pager = list(page["rows"]), page["pager"]
         while pager["next"]:
-            page = client.get("/tasks/" + pager["next"]).context
+            page = client.get("/tasks/" + pager["next"]).context_data
             rows, pager = rows + list(page["rows"]), page["pager"]
         if pager["previous"]:  # back one page: the reversed query of a "before" cursor
-            rows += list(client.get("/tasks/" + pager["previous"]).context["rows"])
+            rows += list(client.get("/tasks/" + pager["previous"]).context_data["rows"])
         for row in rows:
             unit_link, official_name = expected[row["id"]]
             assert row["leads"] == unit_link, (query, row["id"])
@@ -399,7 +404,7 @@ def _page_counts(client) -> tuple[dict, int]:
     counts = {}
     for name, url in PAGES.items():
         if url is None:
-            page_two = client.get("/tasks/").context["pager"]["next"]
+            page_two = client.get("/tasks/").context_data["pager"]["next"]
             counts[name] = queries_for(client, "/tasks/" + page_two)
             continue
         target = (
@@ -412,7 +417,7 @@ def _page_counts(client) -> tuple[dict, int]:
     filtered = client.get(
         PAGES["task list, filtered"](city).replace("missing=1", f"missing={period.pk}")
     )
-    return counts, filtered.context["pager"]["total"]
+    return counts, filtered.context_data["pager"]["total"]
 
 
 # Session and user with profile (2), then each page's own: filter choices, count, rows, prefetches.
