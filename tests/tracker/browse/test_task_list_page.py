@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.messages.storage import default_storage
 from django.shortcuts import render
 from django.test import RequestFactory
+from django.urls import set_script_prefix
 from django.utils import translation
 
 from tracker.views.browse import task_list
@@ -93,3 +94,17 @@ def test_invalid_filters_are_listed_above_the_list(city, supervisor):
     alert = html[html.index('<div class="messages"><ul class="errorlist" role="alert">') :]
     alert = alert[: alert.index("</div>")]
     assert alert.count("<li>") == 2 and "输入一个有效的日期。" in alert
+
+
+def test_links_follow_each_requests_script_prefix(city, supervisor):
+    # Row links and the page around them are built once per URL prefix, never shared
+    # (the WSGI handler sets the prefix of each request from its SCRIPT_NAME).
+    try:
+        set_script_prefix("/duban/")
+        prefixed = task_list(_request(supervisor, "/tasks/", None)).content.decode()
+    finally:
+        set_script_prefix("/")
+    plain = task_list(_request(supervisor, "/tasks/", None)).content.decode()
+    assert f'href="/duban/units/{city.czj.pk}/"' in prefixed and 'href="/duban/plans/' in prefixed
+    assert 'href="/duban/tasks/"' in prefixed and 'href="/units/' not in prefixed
+    assert f'href="/units/{city.czj.pk}/"' in plain and "/duban/" not in plain
