@@ -17,6 +17,7 @@ import django_filters.fields
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -69,14 +70,26 @@ def unit_task_ids(scope: UnitScope, role: str | None = None) -> Q:
     joins on the task's primary key. Two nested subqueries OR-ed on the task made it guess
     a thousand matches and scan the whole list in sort order (137 ms instead of 3 ms for a
     renamed unit with 54 lead tasks).
+
+    Written as SQL (the shape of unit_scope's): building and resolving the ORM subquery
+    was a fifth of the Python of a list filtered by unit.
     """
-    assigned = Q(unit_id__in=sorted(scope.unit_ids))
-    if scope.group_ids:
-        assigned |= Q(group_id__in=sorted(scope.group_ids))
-    assignments = Assignment.objects.filter(assigned)
+    if not scope.unit_ids and not scope.group_ids:
+        return Q(pk__in=[])
+    table = Assignment._meta.db_table
+    column = {
+        name: Assignment._meta.get_field(name).column for name in ("task", "unit", "group", "role")
+    }
+    assigned, params = [], []
+    for name, ids in (("unit", scope.unit_ids), ("group", scope.group_ids)):
+        if ids:
+            assigned.append(f"{column[name]} IN ({', '.join(['%s'] * len(ids))})")
+            params.extend(sorted(ids))
+    where = " OR ".join(assigned)
     if role:
-        assignments = assignments.filter(role=role)
-    return Q(pk__in=assignments.values("task_id"))
+        where = f"({where}) AND {column['role']} = %s"
+        params.append(role)
+    return Q(pk__in=RawSQL(f"SELECT {column['task']} FROM {table} WHERE {where}", params))
 
 
 def missing_report_q(period: ReportingPeriod) -> Q:
