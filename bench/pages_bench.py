@@ -577,6 +577,21 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+def timed_get(server, path, cookie) -> float:
+    """One page request over `server` (an HTTPConnection, kept open between requests as a
+    browser keeps it), signed in by `cookie`; its time in ms."""
+    started = time.perf_counter()
+    server.request(
+        "GET", quote(path, safe="/?=&%"), headers={"Cookie": cookie, "X-Forwarded-Proto": "https"}
+    )
+    response = server.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status} {body[:300]!r}")
+    return elapsed
+
+
 def timed_pairs(port, path, cookie, statements, n):
     """n page requests through the server and n replays of the page's bare SQL, alternating.
 
@@ -587,7 +602,6 @@ def timed_pairs(port, path, cookie, statements, n):
     """
     import psycopg
 
-    path = quote(path, safe="/?=&%")
     server = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     page_times, sql_times = [], []
     # No prepared statements: psycopg prepares a statement after five runs, and the replay
@@ -596,13 +610,7 @@ def timed_pairs(port, path, cookie, statements, n):
     # 8.6 ms planned for the same 13 statements of one list page.
     with psycopg.connect(DB_URL, autocommit=True, prepare_threshold=None) as db:
         for i in range(n + 3):
-            started = time.perf_counter()
-            server.request("GET", path, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"})
-            response = server.getresponse()
-            body = response.read()
-            page_ms = (time.perf_counter() - started) * 1000
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status} {body[:300]!r}")
+            page_ms = timed_get(server, path, cookie)
             started = time.perf_counter()
             for sql in statements:
                 with db.cursor() as cursor:
@@ -623,17 +631,9 @@ def timed_alternating(port, paths, cookie, n) -> list[list[float]]:
     times = [[] for _ in paths]
     for i in range(n + 3):
         for index, path in enumerate(paths):
-            started = time.perf_counter()
-            server.request(
-                "GET", quote(path, safe="/?=&%"),
-                headers={"Cookie": cookie, "X-Forwarded-Proto": "https"},
-            )  # fmt: skip
-            response = server.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status}")
+            elapsed = timed_get(server, path, cookie)
             if i >= 3:  # warm-up
-                times[index].append((time.perf_counter() - started) * 1000)
+                times[index].append(elapsed)
     return times
 
 

@@ -38,8 +38,8 @@ class Fragment:
 
     def __init__(self, template_name: str, *, slots=(), switches=(), cache_size=256):
         self.template_name = template_name
-        self.slots = tuple(dict.fromkeys(slots))
-        self.switches = tuple(dict.fromkeys(switches))
+        self.slots = tuple(slots)
+        self.switches = tuple(switches)
         self._resolvers = {name: Variable(name) for name in {*self.slots, *self.switches}}
         self._parts = functools.lru_cache(maxsize=cache_size)(self._render_parts)
 

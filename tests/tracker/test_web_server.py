@@ -9,17 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+from tests.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_web_server_answers_several_requests_over_one_connection():
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DEBUG": "0",

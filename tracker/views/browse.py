@@ -292,7 +292,6 @@ def task_list(request):
         request,
         TASK_LIST_PAGE,
         {
-            "filterset": filterset,
             "fields": task_filter_fields(request, filterset),
             "rows": describe_rows(page.rows),
             "pager": pager(request, page, total),

@@ -9,16 +9,11 @@ addresses to the reply their RCPT gets, such as "550 5.1.1 No such user".
 import asyncio
 import email
 import email.policy
-import socket
 import threading
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.net import free_port
 
 
 class Sink:
